@@ -1,0 +1,216 @@
+/**
+ * @module fhir/search/parse
+ * URL query -> SearchRequest (https://hl7.org/fhir/R4/search.html): parameters with modifiers and
+ * prefixes, comma = OR, repetition = AND, chains to any depth, `_has`, `_include`/`_revinclude`
+ * (`:iterate`, `*`), `_sort`, `_count`, `_total`, `_summary`, `_elements`. Unknown parameters fail
+ * under `Prefer: handling=strict` and are ignored (and reported) under lenient, the default.
+ */
+import { errors } from '../error.js';
+import type { SearchRegistry, SearchParamDef } from './registry.js';
+import type { Filter, IncludeRule, ParamFilter, SearchRequest, SortRule, SummaryMode } from './request.js';
+import { parseValue, splitUnescaped } from './parse-value.js';
+
+export interface ParseOptions {
+  registry: SearchRegistry;
+  resourceTypes: ReadonlySet<string>;
+  strict: boolean;
+  baseUrl: string;
+  defaultCount: number;
+  maxCount: number;
+}
+
+/** Result parameters and parameters that are not searches; `_page` is Lots' page token. */
+const CONTROL = new Set(['_format', '_pretty', '_page', '_type']);
+
+const MODIFIERS: Record<string, readonly string[]> = {
+  string: ['exact', 'contains', 'missing'],
+  token: ['text', 'not', 'of-type', 'missing'],
+  reference: ['missing', 'identifier'],
+  date: ['missing'],
+  number: ['missing'],
+  quantity: ['missing'],
+  uri: ['below', 'above', 'missing'],
+  composite: ['missing'],
+  special: [],
+};
+
+class Unknown extends Error {}
+
+export function parseSearch(types: string[], params: Iterable<[string, string]>, o: ParseOptions): SearchRequest {
+  const req: SearchRequest = { types, filters: [], sort: [], count: o.defaultCount, total: 'accurate', include: [], revinclude: [], used: [], ignored: [], pending: [] };
+  for (const [name, value] of params) {
+    if (CONTROL.has(name)) continue;
+    try {
+      if (parseResultParam(req, name, value, o)) req.used.push([name, value]);
+      else if (value === '' && !name.endsWith(':missing')) continue;
+      else {
+        req.filters.push(parseFilter(types, name, value, o, req));
+        req.used.push([name, value]);
+      }
+    } catch (err) {
+      if (!(err instanceof Unknown)) throw err;
+      if (o.strict) throw errors.badRequest(err.message, [name]);
+      req.ignored.push({ name, reason: err.message });
+    }
+  }
+  return req;
+}
+
+/** Handles `_count`, `_sort` and the other result parameters; false when `name` is not one. */
+function parseResultParam(req: SearchRequest, name: string, value: string, o: ParseOptions): boolean {
+  switch (name) {
+    case '_count': {
+      if (!/^\d+$/.test(value)) throw errors.badRequest(`_count must be a whole number; got "${value}"`, ['_count']);
+      req.count = Math.min(Number(value), o.maxCount);
+      return true;
+    }
+    case '_sort':
+      req.sort = value.split(',').filter(Boolean).map((key) => parseSort(req.types, key, o));
+      return true;
+    case '_total':
+      if (value !== 'none' && value !== 'estimate' && value !== 'accurate') {
+        throw errors.badRequest(`_total must be none, estimate or accurate; got "${value}"`, ['_total']);
+      }
+      req.total = value;
+      return true;
+    case '_summary':
+      if (!['true', 'text', 'data', 'count', 'false'].includes(value)) {
+        throw errors.badRequest(`_summary must be true, text, data, count or false; got "${value}"`, ['_summary']);
+      }
+      req.summary = value as SummaryMode;
+      return true;
+    case '_elements':
+      req.elements = value.split(',').map((e) => e.trim()).filter(Boolean);
+      return true;
+    default:
+      break;
+  }
+  const include = /^_(rev)?include(:iterate|:recurse)?$/.exec(name);
+  if (!include) return false;
+  const rule = parseInclude(value, !!include[2], !!include[1], o);
+  (include[1] ? req.revinclude : req.include).push(rule);
+  return true;
+}
+
+function parseSort(types: string[], key: string, o: ParseOptions): SortRule {
+  const descending = key.startsWith('-');
+  const code = descending ? key.slice(1) : key;
+  const def = commonDef(types, code, o);
+  if (!def) throw errors.badRequest(`Cannot sort by "${code}": it is not a search parameter of ${types.join(', ')}`, ['_sort']);
+  return { def, descending };
+}
+
+function parseInclude(value: string, iterate: boolean, reverse: boolean, o: ParseOptions): IncludeRule {
+  const what = reverse ? '_revinclude' : '_include';
+  if (value === '*') return { sourceType: '*', iterate };
+  const [sourceType, param, targetType, ...rest] = value.split(':');
+  if (!sourceType || !param || rest.length || !o.resourceTypes.has(sourceType)) {
+    throw errors.badRequest(`${what}=${value}: expected Type:param or Type:param:TargetType, e.g. Observation:subject`, [what]);
+  }
+  const rule: IncludeRule = { sourceType, iterate };
+  if (param !== '*') {
+    const def = o.registry.get(sourceType, param);
+    if (!def || def.type !== 'reference') throw errors.badRequest(`${what}=${value}: ${sourceType} has no reference parameter "${param}"`, [what]);
+    rule.param = param;
+  }
+  if (targetType) {
+    if (!o.resourceTypes.has(targetType)) throw errors.badRequest(`${what}=${value}: "${targetType}" is not a resource type`, [what]);
+    rule.targetType = targetType;
+  }
+  return rule;
+}
+
+/** The definition of `code` shared by all `types` (same code and type), or undefined. */
+function commonDef(types: string[], code: string, o: ParseOptions): SearchParamDef | undefined {
+  const defs = types.map((t) => o.registry.get(t, code));
+  const first = defs[0];
+  if (!first || defs.some((d) => !d || d.type !== first.type)) return undefined;
+  return first;
+}
+
+function parseFilter(types: string[], name: string, value: string, o: ParseOptions, req: SearchRequest): Filter {
+  if (name.startsWith('_has:')) {
+    if (types.length !== 1) throw errors.badRequest('_has can only be used when searching one resource type', [name]);
+    return parseHas(types[0]!, name, value, o, req);
+  }
+  const dot = name.indexOf('.');
+  const head = dot < 0 ? name : name.slice(0, dot);
+  const [code, modifier] = splitModifier(head);
+  const def = commonDef(types, code, o);
+  if (!def) throw new Unknown(`Unknown search parameter "${code}" for ${types.length > 3 ? 'these types' : types.join(', ')}`);
+  if (def.status === 'pending' && !req.pending.includes(code)) req.pending.push(code);
+  if (dot >= 0) return parseChain(types, def, modifier, name.slice(dot + 1), value, o, req);
+  return parseParam(def, code, modifier, value, o);
+}
+
+function splitModifier(head: string): [string, string | undefined] {
+  const i = head.indexOf(':');
+  return i < 0 ? [head, undefined] : [head.slice(0, i), head.slice(i + 1)];
+}
+
+function parseParam(def: SearchParamDef, code: string, modifier: string | undefined, value: string, o: ParseOptions): ParamFilter {
+  const name = modifier ? `${code}:${modifier}` : code;
+  if (modifier === 'missing') {
+    if (value !== 'true' && value !== 'false') throw errors.badRequest(`${name} must be true or false`, [name]);
+    return { kind: 'param', def, modifier, missing: value === 'true', values: [] };
+  }
+  const referenceType = def.type === 'reference' && modifier && o.resourceTypes.has(modifier);
+  if (modifier && !referenceType && !(MODIFIERS[def.type] ?? []).includes(modifier)) {
+    throw errors.badRequest(`The modifier :${modifier} is not supported for ${code} (a ${def.type} parameter)`, [name]);
+  }
+  if (referenceType && def.targets.length && !def.targets.includes(modifier!)) {
+    throw errors.badRequest(`${code} cannot refer to a ${modifier}; it refers to ${def.targets.join(', ')}`, [name]);
+  }
+  const filter: ParamFilter = { kind: 'param', def, values: [] };
+  if (modifier) filter.modifier = modifier;
+  const valueType = modifier === 'text' || modifier === 'identifier' ? (modifier === 'text' ? 'string' : 'token') : def.type;
+  for (const raw of splitUnescaped(value, ',')) {
+    if (raw === '') continue;
+    filter.values.push(def.type === 'composite' ? parseComposite(def, raw, name, o) : parseValue(valueType, raw, name, modifier, o.baseUrl));
+  }
+  if (filter.values.length === 0) throw errors.badRequest(`${name} has no value`, [name]);
+  return filter;
+}
+
+function parseComposite(def: SearchParamDef, raw: string, name: string, o: ParseOptions) {
+  const parts = splitUnescaped(raw, '$');
+  const comps = def.components ?? [];
+  if (parts.length !== comps.length) {
+    throw errors.badRequest(`${name} takes ${comps.length} values joined by $, e.g. http://loinc.org|8480-6$gt100`, [name]);
+  }
+  return { kind: 'composite' as const, parts: parts.map((p, i) => parseValue(comps[i]!.type, p, name, undefined, o.baseUrl)) };
+}
+
+function parseChain(types: string[], def: SearchParamDef, modifier: string | undefined, rest: string, value: string, o: ParseOptions, req: SearchRequest): Filter {
+  if (def.type !== 'reference') throw errors.badRequest(`${def.code} is not a reference parameter, so it cannot be chained`, [def.code]);
+  let targets = modifier ? [modifier] : [...def.targets];
+  if (modifier && !o.resourceTypes.has(modifier)) throw errors.badRequest(`"${modifier}" is not a resource type`, [def.code]);
+  if (targets.length === 0) targets = [...o.resourceTypes];
+  const nextName = rest;
+  const resolved = targets
+    .map((type) => {
+      try {
+        return { type, next: parseFilter([type], nextName, value, o, req) };
+      } catch (err) {
+        if (err instanceof Unknown) return undefined;
+        throw err;
+      }
+    })
+    .filter((t) => t !== undefined);
+  if (resolved.length === 0) throw new Unknown(`Unknown chained parameter "${rest}" on ${targets.join(', ')}`);
+  return { kind: 'chain', def, targets: resolved };
+}
+
+function parseHas(type: string, name: string, value: string, o: ParseOptions, req: SearchRequest): Filter {
+  const [, refType, refParam, ...rest] = name.split(':');
+  if (!refType || !refParam || rest.length === 0) {
+    throw errors.badRequest(`${name}: expected _has:Type:reference-param:search-param, e.g. _has:Observation:subject:code=1234-5`, [name]);
+  }
+  if (!o.resourceTypes.has(refType)) throw errors.badRequest(`${name}: "${refType}" is not a resource type`, [name]);
+  const def = o.registry.get(refType, refParam);
+  if (!def || def.type !== 'reference') throw errors.badRequest(`${name}: ${refType} has no reference parameter "${refParam}"`, [name]);
+  if (def.targets.length && !def.targets.includes(type)) {
+    throw errors.badRequest(`${name}: ${refType}.${refParam} cannot refer to a ${type}`, [name]);
+  }
+  return { kind: 'has', type: refType, def, next: parseFilter([refType], rest.join(':'), value, o, req) };
+}

@@ -1,0 +1,87 @@
+/**
+ * @module http/fhir-endpoint
+ * The Hono side of the FHIR API: turns an HTTP request into a FhirRequest (negotiation, body limits,
+ * parsing), hands it to the router, and renders the FhirResponse (Prefer, _pretty, HEAD, 304).
+ */
+import type { Context } from 'hono';
+import { errors, information } from '../fhir/error.js';
+import { bodyKind, responseMediaType } from './negotiate.js';
+import type { Router } from './fhir/routes.js';
+import type { FhirContext, FhirRequest, FhirResponse, Method } from './fhir/types.js';
+
+const METHODS = new Set<Method>(['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE']);
+
+export async function toFhirRequest(c: Context, basePath: string): Promise<FhirRequest> {
+  const method = c.req.method.toUpperCase() as Method;
+  if (!METHODS.has(method)) throw errors.methodNotAllowed(`${c.req.method} is not a FHIR interaction`);
+  const url = new URL(c.req.url);
+  const path = url.pathname.slice(basePath.length);
+  const segments = path.split('/').filter((s) => s !== '').map(decodeSegment);
+  const query = url.searchParams;
+  const req: FhirRequest = { method, segments, query, headers: {} };
+  const h = req.headers;
+  for (const [name, key] of [
+    ['if-match', 'ifMatch'],
+    ['if-none-match', 'ifNoneMatch'],
+    ['if-none-exist', 'ifNoneExist'],
+    ['if-modified-since', 'ifModifiedSince'],
+    ['prefer', 'prefer'],
+  ] as const) {
+    const v = c.req.header(name);
+    if (v) h[key] = v;
+  }
+  if (method === 'POST' || method === 'PUT' || method === 'PATCH') await readBody(c, req);
+  return req;
+}
+
+function decodeSegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw errors.badRequest(`The URL path segment "${s}" is not valid percent-encoding`);
+  }
+}
+
+async function readBody(c: Context, req: FhirRequest): Promise<void> {
+  const contentType = c.req.header('content-type');
+  const text = await c.req.text();
+  if (text.trim() === '') return;
+  const kind = bodyKind(contentType);
+  req.contentType = contentType?.split(';')[0]!.trim().toLowerCase() ?? 'application/fhir+json';
+  if (kind === 'form') {
+    req.body = new URLSearchParams(text);
+    return;
+  }
+  try {
+    req.body = JSON.parse(text);
+  } catch (err) {
+    throw errors.badRequest(`The body is not valid JSON: ${(err as Error).message}`);
+  }
+}
+
+export async function handleFhir(c: Context, ctx: FhirContext, router: Router): Promise<Response> {
+  const mediaType = responseMediaType(c.req.query('_format') ?? null, c.req.header('accept'));
+  const req = await toFhirRequest(c, ctx.config.basePath);
+  const res = await router.handle(ctx, req);
+  return render(c, req, res, mediaType);
+}
+
+export function render(c: Context, req: FhirRequest, res: FhirResponse, mediaType: string): Response {
+  const headers: Record<string, string> = { ...res.headers };
+  let body = bodyText(req, res);
+  if (res.status === 304 || req.method === 'HEAD') body = undefined;
+  if (body !== undefined) headers['Content-Type'] = `${mediaType}; charset=utf-8`;
+  return body === undefined ? c.body(null, res.status as 200, headers) : c.body(body, res.status as 200, headers);
+}
+
+function bodyText(req: FhirRequest, res: FhirResponse): string | undefined {
+  if (res.preferApplies) {
+    const ret = /return=([a-zA-Z]+)/.exec(req.headers.prefer ?? '')?.[1];
+    if (ret === 'minimal') return undefined;
+    if (ret === 'OperationOutcome') return JSON.stringify(information(`${req.method} succeeded (${res.status})`));
+  }
+  const pretty = req.query.get('_pretty') === 'true';
+  if (res.raw !== undefined) return pretty ? JSON.stringify(JSON.parse(res.raw), null, 2) : res.raw;
+  if (res.resource !== undefined) return JSON.stringify(res.resource, null, pretty ? 2 : undefined);
+  return undefined;
+}

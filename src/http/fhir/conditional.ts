@@ -1,0 +1,97 @@
+/**
+ * @module http/fhir/conditional
+ * Conditional create, update, delete and patch (https://hl7.org/fhir/R4/http.html#ccreate): the
+ * criteria are a search, run strictly (an unknown parameter is a 400, never "match everything"), in one
+ * transaction with an advisory lock on the criteria so two identical requests cannot both create.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Resource } from '@medplum/fhirtypes';
+import { errors, information } from '../../fhir/error.js';
+import type { SearchRow } from '../../store/store.js';
+import { bodyResource, checkId } from './body.js';
+import { applyPatchTo } from './patch.js';
+import { respondWithVersion } from './read.js';
+import { parseRequestSearch } from './search.js';
+import { writeVersion } from './update.js';
+import { locationHeader, parseETag, versionHeaders } from './version-headers.js';
+import { validateForWrite } from './validate-write.js';
+import type { FhirContext, FhirRequest, FhirResponse, Interaction } from './types.js';
+import { remove } from './delete.js';
+
+/** The resources matching `query` (at most 2: enough to tell none, one and several apart). */
+export async function findMatches(ctx: FhirContext, req: FhirRequest, type: string, query: string | URLSearchParams): Promise<SearchRow[]> {
+  const params = [...new URLSearchParams(query).entries()].filter(([k]) => !k.startsWith('_format') && k !== '_pretty');
+  if (params.length === 0) throw errors.badRequest(`A conditional ${req.method} needs search criteria, e.g. ${type}?identifier=system|value`);
+  const strictReq: FhirRequest = { ...req, headers: { ...req.headers, prefer: 'handling=strict' } };
+  const sreq = parseRequestSearch(ctx, strictReq, [type], params);
+  sreq.count = 2;
+  sreq.total = 'none';
+  return (await ctx.store.search(sreq)).rows;
+}
+
+/** Runs `fn` in one transaction holding a lock on the criteria. */
+function underLock<T>(ctx: FhirContext, type: string, query: string, fn: (tx: FhirContext) => Promise<T>): Promise<T> {
+  return ctx.store.transaction(async (store) => {
+    await store.lock(`conditional:${type}?${query}`);
+    return fn({ ...ctx, store });
+  });
+}
+
+function tooMany(type: string, query: string) {
+  return errors.preconditionFailed(`More than one ${type} matches ${query}; make the criteria more selective`, 'multiple-matches');
+}
+
+export function conditionalCreate(ctx: FhirContext, req: FhirRequest, type: string, resource: Resource, query: string): Promise<FhirResponse> {
+  return underLock(ctx, type, query, async (tx) => {
+    const matches = await findMatches(tx, req, type, query);
+    if (matches.length > 1) throw tooMany(type, query);
+    if (matches.length === 1) {
+      const existing = await tx.store.read(type, matches[0]!.id);
+      return respondWithVersion({ ...req, headers: {} }, existing!);
+    }
+    resource.id = randomUUID();
+    validateForWrite(tx, resource);
+    const version = await tx.store.create(resource);
+    return {
+      status: 201,
+      raw: version.json!,
+      headers: { ...versionHeaders(version), ...locationHeader(tx.config.baseUrl, version) },
+      preferApplies: true,
+    };
+  });
+}
+
+export const conditionalUpdate: Interaction = async (ctx, req, { type }) => {
+  const resource = bodyResource(req, type!);
+  const query = req.query.toString();
+  return underLock(ctx, type!, query, async (tx) => {
+    const matches = await findMatches(tx, req, type!, req.query);
+    if (matches.length > 1) throw tooMany(type!, query);
+    const match = matches[0];
+    if (match && resource.id !== undefined && resource.id !== match.id) {
+      throw errors.badRequest(`The id in the body ("${resource.id}") differs from the matching ${type}/${match.id}`, [`${type}.id`]);
+    }
+    resource.id = match?.id ?? (resource.id !== undefined ? checkId(resource.id) : randomUUID());
+    return writeVersion(tx, resource, req.headers.ifMatch ? { ifMatch: parseETag(req.headers.ifMatch) } : {});
+  });
+};
+
+export const conditionalDelete: Interaction = async (ctx, req, { type }) => {
+  const query = req.query.toString();
+  return underLock(ctx, type!, query, async (tx) => {
+    const matches = await findMatches(tx, req, type!, req.query);
+    if (matches.length > 1) throw tooMany(type!, query);
+    if (matches.length === 0) return { status: 200, resource: information(`No ${type} matches ${query}; nothing to delete`) };
+    return remove(tx, req, { type: type!, id: matches[0]!.id });
+  });
+};
+
+export const conditionalPatch: Interaction = async (ctx, req, { type }) => {
+  const query = req.query.toString();
+  return underLock(ctx, type!, query, async (tx) => {
+    const matches = await findMatches(tx, req, type!, req.query);
+    if (matches.length > 1) throw tooMany(type!, query);
+    if (matches.length === 0) throw errors.notFound(`No ${type} matches ${query}`);
+    return applyPatchTo(tx, req, type!, matches[0]!.id);
+  });
+};

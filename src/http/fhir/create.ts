@@ -1,0 +1,26 @@
+/**
+ * @module http/fhir/create
+ * The create interaction, https://hl7.org/fhir/R4/http.html#create: the server assigns the id (a
+ * client's id is ignored, as the spec says), 201 with Location, ETag and Last-Modified.
+ * Conditional create (If-None-Exist) is in `conditional.ts`.
+ */
+import { randomUUID } from 'node:crypto';
+import { bodyResource } from './body.js';
+import { conditionalCreate } from './conditional.js';
+import { locationHeader, versionHeaders } from './version-headers.js';
+import { validateForWrite } from './validate-write.js';
+import type { Interaction } from './types.js';
+
+export const create: Interaction = async (ctx, req, { type }) => {
+  const resource = bodyResource(req, type!);
+  if (req.headers.ifNoneExist) return conditionalCreate(ctx, req, type!, resource, req.headers.ifNoneExist);
+  resource.id = randomUUID();
+  validateForWrite(ctx, resource);
+  const version = await ctx.store.create(resource);
+  return {
+    status: 201,
+    raw: version.json!,
+    headers: { ...versionHeaders(version), ...locationHeader(ctx.config.baseUrl, version) },
+    preferApplies: true,
+  };
+};

@@ -1,0 +1,55 @@
+/**
+ * @module http/fhir/operations/validate
+ * `$validate`, https://hl7.org/fhir/R4/resource-operation-validate.html, at type and instance level.
+ * The body is the resource, or a Parameters with `resource` (and optional `mode`, `profile`). It answers
+ * 200 with an OperationOutcome listing every issue, whether or not the resource is valid.
+ */
+import type { Parameters, Resource } from '@medplum/fhirtypes';
+import { errors, outcome } from '../../../fhir/error.js';
+import { hasErrors } from '../../../fhir/validate.js';
+import { isObject } from '../body.js';
+import type { OperationDef } from './operation.js';
+
+export const validateOperation: OperationDef = {
+  name: 'validate',
+  definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate',
+  levels: ['type', 'instance'],
+  affectsState: false,
+  async handler(ctx, req, { type, id }) {
+    let resource = resourceFromBody(req.body);
+    const mode = modeFromBody(req.body) ?? req.query.get('mode') ?? undefined;
+    if (mode && !['create', 'update', 'delete'].includes(mode)) {
+      throw errors.badRequest(`mode must be create, update or delete; got "${mode}"`);
+    }
+    if (!resource && id) {
+      const stored = await ctx.store.read(type!, id);
+      if (!stored || stored.deleted) throw errors.notFound(`${type}/${id} is not known`);
+      if (mode === 'delete') return { status: 200, resource: outcome([{ severity: 'information', code: 'informational', diagnostics: 'The resource may be deleted' }]) };
+      resource = JSON.parse(stored.json!) as Resource;
+    }
+    if (!resource) throw errors.badRequest(`$validate needs a ${type} in the body, or a Parameters with a "resource" part`);
+    if (resource.resourceType !== type) {
+      throw errors.badRequest(`The resource is a ${resource.resourceType}, but the URL is for ${type}`, ['resourceType']);
+    }
+    if (mode === 'update' && id && resource.id !== id) {
+      throw errors.badRequest(`For mode=update the resource id must be "${id}"`, [`${type}.id`]);
+    }
+    const issues = ctx.validator.validate(resource);
+    const result = hasErrors(issues)
+      ? issues
+      : [...issues, { severity: 'information' as const, code: 'informational' as const, diagnostics: 'No errors found' }];
+    return { status: 200, resource: outcome(result) };
+  },
+};
+
+function resourceFromBody(body: unknown): Resource | undefined {
+  if (!isObject(body) || typeof body.resourceType !== 'string') return undefined;
+  if (body.resourceType !== 'Parameters') return body as unknown as Resource;
+  return (body as unknown as Parameters).parameter?.find((p) => p.name === 'resource')?.resource;
+}
+
+function modeFromBody(body: unknown): string | undefined {
+  if (!isObject(body) || body.resourceType !== 'Parameters') return undefined;
+  const p = (body as unknown as Parameters).parameter?.find((x) => x.name === 'mode');
+  return p?.valueCode ?? p?.valueString;
+}

@@ -1,0 +1,126 @@
+/**
+ * @module http/fhir/search
+ * The search interactions, https://hl7.org/fhir/R4/http.html#search: type (GET and POST `_search`),
+ * system (`_type`) and Patient compartment. Builds the searchset Bundle: matches, includes, an
+ * OperationOutcome entry for ignored parameters, `self` with the parameters used, and `first`, `next`,
+ * `previous` links carrying only an opaque page token.
+ */
+import type { Bundle, Resource } from '@medplum/fhirtypes';
+import { bundleJson, link, type EntryParts } from '../../fhir/bundle.js';
+import { errors, outcome, type Issue } from '../../fhir/error.js';
+import { parseSearch } from '../../fhir/search/parse.js';
+import type { SearchRequest } from '../../fhir/search/request.js';
+import { subset } from '../../fhir/subset.js';
+import type { PageCursor, Predicate, SearchRow } from '../../store/store.js';
+import { DEFAULT_COUNT, MAX_COUNT } from './paging.js';
+import type { FhirContext, FhirRequest, FhirResponse, Interaction } from './types.js';
+
+interface PageState {
+  /** The search parameters. */
+  p: [string, string][];
+  /** Cursors of this page and those before it (for `previous`); the last is this page's start. */
+  c: (PageCursor | null)[];
+  /** The total, counted once on the first page. */
+  t?: number;
+}
+
+export interface SearchScope {
+  types: string[];
+  /** Path below the base for links, e.g. `Patient` or `Patient/123/Observation`. */
+  path: string;
+  /** A further restriction (a compartment), ANDed with the query. */
+  restrict?: Predicate;
+}
+
+export const searchType: Interaction = (ctx, req, { type }) => search(ctx, req, { types: [type!], path: type! });
+
+export const searchSystem: Interaction = (ctx, req) => {
+  const typeParam = req.query.get('_type');
+  const types = typeParam ? typeParam.split(',').map((t) => t.trim()).filter(Boolean) : [...ctx.resourceTypes];
+  for (const t of types) if (!ctx.resourceTypes.has(t)) throw errors.badRequest(`_type: "${t}" is not a resource type`, ['_type']);
+  return search(ctx, req, { types, path: '' });
+};
+
+export const searchCompartment: Interaction = (ctx, req, { type, id, compartmentType }) => {
+  if (type !== 'Patient') throw errors.notFound(`Compartment search is supported for the Patient compartment only, not ${type}`);
+  const member = `${type}/${id}`;
+  return search(ctx, req, {
+    types: [compartmentType!],
+    path: `${type}/${id}/${compartmentType}`,
+    restrict: (b, r) => `${r}.compartments @> array[${b.bind(member)}]::text[]`,
+  });
+};
+
+/** Parses the request's search parameters (URL, form body, or page token) for `types`. */
+export function parseRequestSearch(ctx: FhirContext, req: FhirRequest, types: string[], params: [string, string][]): SearchRequest {
+  const strict = /handling\s*=\s*strict/.test(req.headers.prefer ?? '');
+  return parseSearch(types, params, {
+    registry: ctx.searchParams,
+    resourceTypes: ctx.resourceTypes,
+    strict,
+    baseUrl: ctx.config.baseUrl,
+    defaultCount: DEFAULT_COUNT,
+    maxCount: MAX_COUNT,
+  });
+}
+
+export async function search(ctx: FhirContext, req: FhirRequest, scope: SearchScope): Promise<FhirResponse> {
+  const token = req.query.get('_page');
+  const state: PageState = token ? ctx.pageTokens.decode<PageState>(token) : { p: requestParams(req), c: [null] };
+  const sreq = parseRequestSearch(ctx, req, scope.types, state.p);
+  const cursor = state.c[state.c.length - 1] ?? undefined;
+  const options = { ...(scope.restrict ? { policy: scope.restrict } : {}), ...(cursor ? { cursor } : {}) };
+
+  const summaryCount = sreq.summary === 'count';
+  const page = summaryCount ? { rows: [] as SearchRow[] } : await ctx.store.search(sreq, options);
+  let total = state.t;
+  if (total === undefined && (sreq.total !== 'none' || summaryCount)) {
+    total = await ctx.store.count(sreq, scope.restrict ? { policy: scope.restrict } : {}, sreq.total === 'estimate');
+  }
+  const included = page.rows.length ? await ctx.store.includes(page.rows, sreq.include, sreq.revinclude, scope.restrict) : [];
+
+  const base = `${ctx.config.baseUrl}${scope.path ? `/${scope.path}` : ''}`;
+  const pageLink = (c: (PageCursor | null)[]) => `${base}?_page=${ctx.pageTokens.encode({ p: state.p, c, ...(total !== undefined ? { t: total } : {}) } satisfies PageState)}`;
+  const header: Omit<Bundle, 'entry'> = { resourceType: 'Bundle', type: 'searchset' };
+  if (total !== undefined) header.total = total;
+  header.link = [link('self', token ? `${base}?_page=${token}` : selfUrl(base, sreq)), link('first', pageLink([null]))];
+  if ('next' in page && page.next) header.link.push(link('next', pageLink([...state.c, page.next])));
+  if (state.c.length > 1) header.link.push(link('previous', pageLink(state.c.slice(0, -1))));
+
+  const entries: EntryParts[] = [
+    ...page.rows.map((r) => entry(ctx, r, 'match', sreq)),
+    ...included.map((r) => entry(ctx, r, 'include', sreq)),
+  ];
+  const notes = searchNotes(sreq);
+  if (notes.length) entries.push({ resource: outcome(notes), search: { mode: 'outcome' } });
+  return { status: 200, raw: bundleJson(header, entries) };
+}
+
+function requestParams(req: FhirRequest): [string, string][] {
+  const params = [...req.query.entries()];
+  if (req.body instanceof URLSearchParams) params.push(...req.body.entries());
+  else if (req.method === 'POST' && req.body !== undefined) {
+    throw errors.unsupportedMediaType('POST _search takes its parameters as application/x-www-form-urlencoded');
+  }
+  return params.filter(([k]) => k !== '_format' && k !== '_pretty');
+}
+
+function selfUrl(base: string, sreq: SearchRequest): string {
+  const q = new URLSearchParams(sreq.used).toString();
+  return q ? `${base}?${q}` : base;
+}
+
+function entry(ctx: FhirContext, r: SearchRow, mode: 'match' | 'include', sreq: SearchRequest): EntryParts {
+  const fullUrl = `${ctx.config.baseUrl}/${r.resourceType}/${r.id}`;
+  const search = { mode };
+  if (!sreq.summary && !sreq.elements) return { fullUrl, raw: r.json, search };
+  return { fullUrl, resource: subset(JSON.parse(r.json) as Resource, sreq.summary, sreq.elements), search };
+}
+
+function searchNotes(sreq: SearchRequest): Issue[] {
+  const notes: Issue[] = sreq.ignored.map((i) => ({ severity: 'warning', code: 'not-supported', diagnostics: `Ignored ${i.name}: ${i.reason}`, expression: [i.name] }));
+  for (const p of sreq.pending) {
+    notes.push({ severity: 'warning', code: 'processing', diagnostics: `The search parameter ${p} is still being indexed; results may be incomplete`, expression: [p] });
+  }
+  return notes;
+}

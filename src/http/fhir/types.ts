@@ -1,0 +1,68 @@
+/**
+ * @module http/fhir/types
+ * A FHIR request and response, independent of Hono: the interactions take and return these, so batch
+ * and transaction entries re-dispatch through the same code as HTTP requests.
+ */
+import type { Resource } from '@medplum/fhirtypes';
+import type { Config } from '../../config.js';
+import type { Logger } from '../../log.js';
+import type { Validator } from '../../fhir/validate.js';
+import type { FhirStore } from '../../store/store.js';
+import type { PageTokenCodec } from '../../fhir/page-token.js';
+import type { SearchRegistry } from '../../fhir/search/registry.js';
+
+export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface FhirRequest {
+  method: Method;
+  /** Decoded path segments below the FHIR base, e.g. ['Patient', '123', '_history', '2']. */
+  segments: string[];
+  query: URLSearchParams;
+  headers: RequestHeaders;
+  /** The parsed body: a resource, a JSON Patch array, or form fields for `_search`. */
+  body?: unknown;
+  /** The body's media type without parameters, e.g. `application/fhir+json`. */
+  contentType?: string;
+}
+
+export interface RequestHeaders {
+  ifMatch?: string;
+  ifNoneMatch?: string;
+  ifNoneExist?: string;
+  ifModifiedSince?: string;
+  prefer?: string;
+}
+
+export interface FhirResponse {
+  status: number;
+  /** A resource to send as JSON. */
+  resource?: Resource;
+  /** Already serialised resource JSON (a stored version), sent as is when no transformation is asked for. */
+  raw?: string;
+  headers?: Record<string, string>;
+  /** Set on create/update/patch responses, to which `Prefer: return=` applies. */
+  preferApplies?: boolean;
+}
+
+/** What every interaction may use; built once in `app.ts`. */
+export interface FhirContext {
+  config: Config;
+  store: FhirStore;
+  validator: Validator;
+  log: Logger;
+  resourceTypes: ReadonlySet<string>;
+  pageTokens: PageTokenCodec;
+  searchParams: SearchRegistry;
+}
+
+export type Interaction = (ctx: FhirContext, req: FhirRequest, match: RouteMatch) => Promise<FhirResponse>;
+
+export interface RouteMatch {
+  type?: string;
+  id?: string;
+  versionId?: string;
+  /** The operation name without `$`. */
+  operation?: string;
+  /** For compartment search: the type searched within the compartment. */
+  compartmentType?: string;
+}

@@ -1,0 +1,81 @@
+/**
+ * @module main
+ * The one entry point: `lots serve | migrate`. Reads the settings, builds the app and serves it; the
+ * only file with process-level side effects (signals, exit codes).
+ */
+import { serve } from '@hono/node-server';
+import { createApp, createDeps, openDb } from './app.js';
+import { ConfigError, loadConfig, type Config } from './config.js';
+import { createLogger } from './log.js';
+import { migrate } from './store/db/migrate.js';
+
+const USAGE = `Usage: lots <command>
+
+Commands:
+  serve      start the FHIR server (default)
+  migrate    apply database migrations and exit
+`;
+
+async function main(argv: string[]): Promise<number> {
+  const [command = 'serve'] = argv;
+  let config: Config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`lots: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  switch (command) {
+    case 'serve':
+      return runServer(config);
+    case 'migrate': {
+      const db = await openDb(config);
+      const applied = await migrate(db);
+      process.stdout.write(applied.length ? `Applied ${applied.join(', ')}\n` : 'Database is up to date\n');
+      await db.close();
+      return 0;
+    }
+    case 'help':
+    case '--help':
+      process.stdout.write(USAGE);
+      return 0;
+    default:
+      process.stderr.write(`lots: unknown command "${command}"\n${USAGE}`);
+      return 2;
+  }
+}
+
+async function runServer(config: Config): Promise<number> {
+  const started = performance.now();
+  const log = createLogger(config.logLevel);
+  const deps = await createDeps(config, log);
+  const app = createApp(deps);
+  const server = serve({ fetch: app.fetch, port: config.port });
+  await new Promise<void>((resolve, reject) => {
+    server.once('listening', resolve);
+    server.once('error', reject);
+  });
+  const driver = config.database.kind === 'pg' ? 'PostgreSQL server' : `embedded PGlite in ${config.database.dataDir}`;
+  process.stdout.write(`Lots is serving FHIR R4 at ${config.baseUrl} (${driver}), ready in ${Math.round(performance.now() - started)} ms\n`);
+  return new Promise<number>((resolve) => {
+    const stop = (signal: string) => {
+      log.info('shutting down', { signal });
+      server.close(() => {
+        deps.db.close().finally(() => resolve(0));
+      });
+    };
+    process.once('SIGINT', () => stop('SIGINT'));
+    process.once('SIGTERM', () => stop('SIGTERM'));
+  });
+}
+
+main(process.argv.slice(2)).then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stderr.write(`lots: ${err instanceof Error ? err.message : String(err)}\n`);
+    process.exit(1);
+  },
+);

@@ -1,0 +1,67 @@
+/**
+ * @module store/db/pg
+ * The node-postgres adapter: a connection pool; a transaction holds one client from BEGIN to COMMIT.
+ */
+import pg from 'pg';
+import type { Db } from './db.js';
+
+// Keep timestamps and bigints as text: FHIR instants carry their own format, and ids must not lose digits.
+const types = {
+  getTypeParser(oid: number, format?: 'text' | 'binary'): (v: string) => unknown {
+    if (oid === 20 || oid === 1184 || oid === 1114 || oid === 1082) return (v: string) => v;
+    return pg.types.getTypeParser(oid, format) as (v: string) => unknown;
+  },
+};
+
+export function createPgDb(url: string, poolSize = 10): Db {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  // An idle client that loses its connection must not crash the process; the pool replaces it.
+  pool.on('error', () => undefined);
+  return poolDb(pool);
+}
+
+function poolDb(pool: pg.Pool): Db {
+  return {
+    driver: 'pg',
+    async query(text, values) {
+      return (await pool.query({ text, values: values as unknown[] })).rows;
+    },
+    async transaction(fn) {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn(clientDb(client));
+        await client.query('COMMIT');
+        return result;
+      } catch (err) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw err;
+      } finally {
+        client.release();
+      }
+    },
+    async exec(sql) {
+      await pool.query(sql);
+    },
+    async close() {
+      await pool.end();
+    },
+  };
+}
+
+function clientDb(client: pg.PoolClient): Db {
+  const self: Db = {
+    driver: 'pg',
+    async query(text, values) {
+      return (await client.query({ text, values: values as unknown[] })).rows;
+    },
+    transaction: (fn) => fn(self),
+    async exec(sql) {
+      await client.query(sql);
+    },
+    async close() {
+      /* the owning pool closes */
+    },
+  };
+  return self;
+}

@@ -1,0 +1,51 @@
+/**
+ * @module store/db/pglite
+ * The PGlite adapter: Postgres compiled to WASM, in-process, data in a folder (or in memory for tests).
+ * PGlite has a single connection; its own mutex makes a transaction exclusive.
+ */
+import { PGlite, types as pgliteTypes, type Transaction } from '@electric-sql/pglite';
+import type { Db } from './db.js';
+
+const asText = (v: string): string => v;
+// Same conventions as the pg adapter: timestamps and bigints stay text.
+const parsers = {
+  [pgliteTypes.INT8]: asText,
+  [pgliteTypes.TIMESTAMPTZ]: asText,
+  [pgliteTypes.TIMESTAMP]: asText,
+  [pgliteTypes.DATE]: asText,
+};
+
+/** Opens PGlite in `dataDir`, or in memory when `dataDir` is undefined. */
+export async function createPgliteDb(dataDir?: string): Promise<Db> {
+  const pg = await PGlite.create(dataDir, { parsers });
+  return {
+    driver: 'pglite',
+    async query(text, values) {
+      return (await pg.query(text, values as unknown[])).rows as never[];
+    },
+    transaction: (fn) => pg.transaction((tx) => fn(txDb(tx))),
+    async exec(sql) {
+      await pg.exec(sql);
+    },
+    async close() {
+      await pg.close();
+    },
+  };
+}
+
+function txDb(tx: Transaction): Db {
+  const self: Db = {
+    driver: 'pglite',
+    async query(text, values) {
+      return (await tx.query(text, values as unknown[])).rows as never[];
+    },
+    transaction: (fn) => fn(self),
+    async exec(sql) {
+      await tx.exec(sql);
+    },
+    async close() {
+      /* the owning instance closes */
+    },
+  };
+  return self;
+}

@@ -1,0 +1,281 @@
+/**
+ * @module store/postgres-store
+ * FhirStore on the Db seam: the current version in `resource`, earlier ones in `resource_history`,
+ * index rows in the `idx_*` tables, all written in one transaction.
+ */
+import type { Resource } from '@medplum/fhirtypes';
+import { errors } from '../fhir/error.js';
+import type { IndexEntries } from '../fhir/search/index-entries.js';
+import type { Db, Queryable } from './db/db.js';
+import { SQLSTATE, sqlState } from './db/db.js';
+import type { FhirStore, HistoryPage, HistoryQuery, StoredVersion, UpdateOptions, UpdateResult } from './store.js';
+import { INDEX_TABLES, indexInsertCtes } from './write-sql.js';
+import { searchCount, searchIncludes, searchPage } from './search/run.js';
+
+/** Computes what a resource is searchable by; supplied by the search registry. */
+export type Indexer = (resource: Resource) => IndexEntries;
+
+const INSTANT = `to_char(last_updated at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+const VERSION_COLUMNS = `resource_type, id, version_id, ${INSTANT} as last_updated, deleted, content`;
+
+interface VersionRow {
+  resource_type: string;
+  id: string;
+  version_id: number;
+  last_updated: string;
+  deleted: boolean;
+  content: string | null;
+}
+
+interface CurrentRow extends VersionRow {
+  rid: string;
+}
+
+const toVersion = (r: VersionRow): StoredVersion => {
+  const v: StoredVersion = {
+    resourceType: r.resource_type,
+    id: r.id,
+    versionId: r.version_id,
+    lastUpdated: r.last_updated,
+    deleted: r.deleted,
+  };
+  if (r.content !== null) v.json = r.content;
+  return v;
+};
+
+export function createPostgresStore(db: Db, indexer: Indexer): FhirStore {
+  return storeOn(db, indexer);
+}
+
+function storeOn(db: Db, indexer: Indexer): FhirStore {
+  const inTransaction = <T>(fn: (tx: Db) => Promise<T>): Promise<T> => db.transaction(fn);
+
+  const store: FhirStore = {
+    async read(type, id) {
+      const rows = await db.query<VersionRow>(
+        `select ${VERSION_COLUMNS} from resource where resource_type = $1 and id = $2`,
+        [type, id],
+      );
+      return rows[0] && toVersion(rows[0]);
+    },
+
+    async vread(type, id, versionId) {
+      const rows = await db.query<VersionRow>(
+        `select ${VERSION_COLUMNS} from resource where resource_type = $1 and id = $2 and version_id = $3
+         union all
+         select ${VERSION_COLUMNS} from resource_history where resource_type = $1 and id = $2 and version_id = $3`,
+        [type, id, versionId],
+      );
+      return rows[0] && toVersion(rows[0]);
+    },
+
+    async create(resource) {
+      const version = stamp(resource, 1, new Date());
+      await insertNew(db, version, indexer(resource));
+      return version;
+    },
+
+    async update(resource, options = {}) {
+      const type = resource.resourceType;
+      const id = requireId(resource);
+      try {
+        return await inTransaction(async (tx) => {
+          const current = await lockCurrent(tx, type, id);
+          if (!current) {
+            if (options.mustExist) throw errors.notFound(`${type}/${id} does not exist`);
+            if (options.ifMatch !== undefined) throw versionConflict(type, id, options.ifMatch, undefined);
+            const version = stamp(resource, 1, new Date());
+            await insertNew(tx, version, indexer(resource));
+            return { version, created: true };
+          }
+          checkIfMatch(current, options.ifMatch);
+          if (current.deleted && options.mustExist) throw errors.gone(`${type}/${id} was deleted`);
+          if (!current.deleted && sameContent(current.content, resource)) {
+            return { version: toVersion(current), created: false, unchanged: true };
+          }
+          const version = stamp(resource, current.version_id + 1, after(current.last_updated));
+          await replaceCurrent(tx, current, version, indexer(resource));
+          return { version, created: current.deleted };
+        });
+      } catch (err) {
+        // Two clients creating the same id at once: the loser retries and becomes an update.
+        if (sqlState(err) === SQLSTATE.uniqueViolation) return store.update(resource, options);
+        throw err;
+      }
+    },
+
+    async delete(type, id, options = {}) {
+      return inTransaction(async (tx) => {
+        const current = await lockCurrent(tx, type, id);
+        if (!current) {
+          if (options.ifMatch !== undefined) throw versionConflict(type, id, options.ifMatch, undefined);
+          return undefined;
+        }
+        checkIfMatch(current, options.ifMatch);
+        if (current.deleted) return undefined;
+        const version: StoredVersion = {
+          resourceType: type,
+          id,
+          versionId: current.version_id + 1,
+          lastUpdated: after(current.last_updated).toISOString(),
+          deleted: true,
+        };
+        await replaceCurrent(tx, current, version, undefined);
+        return version;
+      });
+    },
+
+    async history(query) {
+      return readHistory(db, query);
+    },
+
+    search: (req, opts = {}) => searchPage(db, req, opts),
+    count: (req, opts = {}, estimate = false) => searchCount(db, req, opts, estimate),
+    includes: (rows, include, revinclude, policy) => searchIncludes(db, rows, include, revinclude, policy),
+
+    transaction(fn) {
+      return db.transaction((tx) => fn(storeOn(tx, indexer)));
+    },
+
+    async lock(key) {
+      await db.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
+    },
+  };
+  return store;
+}
+
+function requireId(resource: Resource): string {
+  if (!resource.id) throw errors.badRequest('The resource has no id');
+  return resource.id;
+}
+
+/** Sets meta.versionId and meta.lastUpdated and serialises, keeping resourceType, id and meta first. */
+function stamp(resource: Resource, versionId: number, when: Date): StoredVersion {
+  const lastUpdated = when.toISOString();
+  const { resourceType, id, meta, ...rest } = resource;
+  const content = { resourceType, id, meta: { ...meta, versionId: String(versionId), lastUpdated }, ...rest };
+  resource.meta = content.meta;
+  return { resourceType, id: id as string, versionId, lastUpdated, deleted: false, json: JSON.stringify(content) };
+}
+
+/** A new version's time: now, but never at or before the version it replaces (clock skew across servers). */
+function after(previous: string): Date {
+  const now = Date.now();
+  const prev = Date.parse(previous);
+  return new Date(now > prev ? now : prev + 1);
+}
+
+/** True when `resource` equals the stored content apart from meta.versionId/lastUpdated. */
+function sameContent(stored: string | null, resource: Resource): boolean {
+  if (stored === null) return false;
+  const { meta: storedMeta, ...storedRest } = JSON.parse(stored) as Resource;
+  const { meta, ...rest } = resource;
+  const strip = (m: Resource['meta']) => {
+    const { versionId: _v, lastUpdated: _l, ...other } = m ?? {};
+    return other;
+  };
+  return canonical(storedRest) === canonical(rest) && canonical(strip(storedMeta)) === canonical(strip(meta));
+}
+
+function canonical(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : 1)))
+      : v,
+  );
+}
+
+async function lockCurrent(tx: Queryable, type: string, id: string): Promise<CurrentRow | undefined> {
+  const rows = await tx.query<CurrentRow>(
+    `select rid::text as rid, ${VERSION_COLUMNS} from resource where resource_type = $1 and id = $2 for update`,
+    [type, id],
+  );
+  return rows[0];
+}
+
+function checkIfMatch(current: CurrentRow, ifMatch: number | undefined): void {
+  if (ifMatch !== undefined && ifMatch !== current.version_id) {
+    throw versionConflict(current.resource_type, current.id, ifMatch, current.version_id);
+  }
+}
+
+function versionConflict(type: string, id: string, expected: number, actual: number | undefined) {
+  const now = actual === undefined ? 'it does not exist' : `the current version is ${actual}`;
+  return errors.preconditionFailed(
+    `If-Match expected version ${expected} of ${type}/${id}, but ${now}; read it again and retry`,
+  );
+}
+
+/** Inserts version 1 with its index rows in one statement. */
+async function insertNew(db: Queryable, v: StoredVersion, entries: IndexEntries): Promise<void> {
+  const values: unknown[] = [v.resourceType, v.id, v.versionId, v.lastUpdated, v.json, entries.compartments];
+  const ctes = indexInsertCtes(entries, 'r', '$1', values.length + 1);
+  for (const c of ctes) values.push(...c.values);
+  const sql = [
+    `with r as (insert into resource (resource_type, id, version_id, last_updated, content, compartments)
+       values ($1, $2, $3, $4, $5, $6::text[]) returning rid)`,
+    ...ctes.map((c, i) => `, i${i} as (${c.sql})`),
+    ' select 1',
+  ].join('');
+  await db.query(sql, values);
+}
+
+/** Moves the current version to history and writes `next` (with index rows, none for a delete). */
+async function replaceCurrent(tx: Queryable, current: CurrentRow, next: StoredVersion, entries: IndexEntries | undefined): Promise<void> {
+  await tx.query(
+    `insert into resource_history (resource_type, id, version_id, last_updated, deleted, content)
+     select resource_type, id, version_id, last_updated, deleted, content from resource where rid = $1`,
+    [current.rid],
+  );
+  await tx.query(
+    `update resource set version_id = $2, last_updated = $3, deleted = $4, content = $5, compartments = $6::text[] where rid = $1`,
+    [current.rid, next.versionId, next.lastUpdated, next.deleted, next.json ?? null, entries?.compartments ?? []],
+  );
+  await tx.query(`with ${INDEX_TABLES.map((t, n) => `d${n} as (delete from ${t} where rid = $1)`).join(', ')} select 1`, [current.rid]);
+  if (!entries) return;
+  const values: unknown[] = [current.rid, current.resource_type];
+  const ctes = indexInsertCtes(entries, 'r', '$2', values.length + 1);
+  if (ctes.length === 0) return;
+  for (const c of ctes) values.push(...c.values);
+  const sql = [
+    'with r as (select $1::bigint as rid)',
+    ...ctes.map((c, i) => `, i${i} as (${c.sql})`),
+    ' select 1',
+  ].join('');
+  await tx.query(sql, values);
+}
+
+async function readHistory(db: Queryable, q: HistoryQuery): Promise<HistoryPage> {
+  const values: unknown[] = [];
+  const where: string[] = [];
+  const bind = (v: unknown) => {
+    values.push(v);
+    return `$${values.length}`;
+  };
+  if (q.type) where.push(`resource_type = ${bind(q.type)}`);
+  if (q.id) where.push(`id = ${bind(q.id)}`);
+  if (q.since) where.push(`last_updated >= ${bind(q.since)}::timestamptz`);
+  if (q.after) {
+    const a = q.after;
+    where.push(
+      `(last_updated, resource_type, id, version_id) < (${bind(a.lastUpdated)}::timestamptz, ${bind(a.resourceType)}, ${bind(a.id)}, ${bind(a.versionId)}::int)`,
+    );
+  }
+  const cond = where.length ? `where ${where.join(' and ')}` : '';
+  const limit = bind(q.count + 1);
+  const rows = await db.query<VersionRow>(
+    `select * from (
+       (select ${VERSION_COLUMNS}, last_updated as ts from resource ${cond} order by ts desc, resource_type desc, id desc limit ${limit})
+       union all
+       (select ${VERSION_COLUMNS}, last_updated as ts from resource_history ${cond} order by ts desc, resource_type desc, id desc, version_id desc limit ${limit})
+     ) h order by ts desc, resource_type desc, id desc, version_id desc limit ${limit}`,
+    values,
+  );
+  const entries = rows.slice(0, q.count).map(toVersion);
+  const last = entries[entries.length - 1];
+  const page: HistoryPage = { entries };
+  if (rows.length > q.count && last) {
+    page.next = { lastUpdated: last.lastUpdated, resourceType: last.resourceType, id: last.id, versionId: last.versionId };
+  }
+  return page;
+}

@@ -1,0 +1,27 @@
+/**
+ * @module store/search/params/token
+ * Token search on idx_token: `code`, `system|code`, `|code`, `system|`, `:text`, `:of-type`
+ * (rows of param `<code>:of-type`), and reference `:identifier` (rows of `<code>:identifier`).
+ */
+import type { ParsedValue } from '../../../fhir/search/request.js';
+import { normalizeString } from '../../../fhir/search/values/normalize.js';
+import { likeEscape, type Binder } from '../binder.js';
+
+export const TOKEN_TABLE = 'idx_token';
+
+export function tokenPredicate(b: Binder, i: string, v: ParsedValue, modifier?: string): string {
+  if (modifier === 'text' && v.kind === 'string') {
+    return `${i}.text_value like ${b.bind('%' + likeEscape(normalizeString(v.value)) + '%')}`;
+  }
+  if (v.kind !== 'token') throw new Error(`token predicate given ${v.kind}`);
+  const parts: string[] = [];
+  if (v.code !== undefined) parts.push(`${i}.code = ${b.bind(v.code)}`);
+  if (v.system === null) parts.push(`${i}.system is null`);
+  else if (v.system !== undefined) parts.push(`${i}.system = ${b.bind(v.system)}`);
+  return parts.length ? parts.join(' and ') : 'true';
+}
+
+/** The param name whose rows a token modifier reads. */
+export function tokenParam(code: string, modifier?: string): string {
+  return modifier === 'of-type' || modifier === 'identifier' ? `${code}:${modifier}` : code;
+}

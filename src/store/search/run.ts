@@ -1,0 +1,77 @@
+/**
+ * @module store/search/run
+ * Executes compiled searches on the database: the page, its total, and the included resources.
+ */
+import type { IncludeRule, SearchRequest } from '../../fhir/search/request.js';
+import type { Queryable } from '../db/db.js';
+import { compileCount, compileSearch, type CompileOptions, type PageCursor, type Predicate } from './compile.js';
+import { compileInclude, compileRevinclude, type RowRef } from './include.js';
+
+export interface SearchRow extends RowRef {
+  json: string;
+}
+
+export interface SearchPage {
+  rows: SearchRow[];
+  /** Where the next page starts; absent on the last page. */
+  next?: PageCursor;
+}
+
+interface RawRow {
+  rid: string;
+  resource_type: string;
+  id: string;
+  content: string;
+  [key: `s${number}`]: string | null;
+}
+
+const toRow = (r: RawRow): SearchRow => ({ rid: r.rid, resourceType: r.resource_type, id: r.id, json: r.content });
+
+export async function searchPage(db: Queryable, req: SearchRequest, opts: CompileOptions): Promise<SearchPage> {
+  const q = compileSearch(req, opts);
+  const raw = await db.query<RawRow>(q.text, q.values);
+  const page = raw.slice(0, req.count);
+  const result: SearchPage = { rows: page.map(toRow) };
+  const last = page[page.length - 1];
+  if (raw.length > req.count && last) {
+    result.next = { keys: req.sort.map((_, n) => last[`s${n}`] ?? null), rid: last.rid };
+  }
+  return result;
+}
+
+export async function searchCount(db: Queryable, req: SearchRequest, opts: CompileOptions, estimate = false): Promise<number> {
+  const q = compileCount(req, { ...opts, cursor: undefined });
+  if (estimate) {
+    const plan = await db.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${q.text}`, q.values);
+    const json = plan[0]?.['QUERY PLAN'];
+    const parsed = (typeof json === 'string' ? JSON.parse(json) : json) as { Plan: { 'Plan Rows': number; Plans?: { 'Plan Rows': number }[] } }[];
+    const top = parsed[0]?.Plan;
+    return Math.round(top?.Plans?.[0]?.['Plan Rows'] ?? top?.['Plan Rows'] ?? 0);
+  }
+  const rows = await db.query<{ n: number }>(q.text, q.values);
+  return Number(rows[0]?.n ?? 0);
+}
+
+const MAX_ITERATIONS = 5;
+
+/** The resources `_include`/`_revinclude` add to a page, without the page's own rows or duplicates. */
+export async function searchIncludes(db: Queryable, rows: readonly SearchRow[], include: IncludeRule[], revinclude: IncludeRule[], policy?: Predicate): Promise<SearchRow[]> {
+  const seen = new Set(rows.map((r) => r.rid));
+  const added: SearchRow[] = [];
+  let frontier: readonly SearchRow[] = rows;
+  for (let round = 0; round < MAX_ITERATIONS && frontier.length; round++) {
+    const fresh: SearchRow[] = [];
+    const rules = [...include.map((r) => ['inc', r] as const), ...revinclude.map((r) => ['rev', r] as const)].filter(([, r]) => round === 0 || r.iterate);
+    for (const [kind, rule] of rules) {
+      const q = kind === 'inc' ? compileInclude(rule, frontier, policy) : compileRevinclude(rule, frontier, policy);
+      for (const r of await db.query<RawRow>(q.text, q.values)) {
+        if (seen.has(r.rid)) continue;
+        seen.add(r.rid);
+        fresh.push(toRow(r));
+      }
+    }
+    added.push(...fresh);
+    frontier = fresh;
+  }
+  return added;
+}

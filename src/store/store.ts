@@ -1,0 +1,84 @@
+/**
+ * @module store/store
+ * The contract between the FHIR interactions and persistence. It knows versions, history and locking,
+ * never HTTP. Implemented on Postgres by `postgres-store.ts` for both drivers.
+ */
+import type { Resource } from '@medplum/fhirtypes';
+import type { IncludeRule, SearchRequest } from '../fhir/search/request.js';
+import type { CompileOptions, Predicate } from './search/compile.js';
+import type { SearchPage, SearchRow } from './search/run.js';
+
+export type { CompileOptions, PageCursor, Predicate } from './search/compile.js';
+export type { SearchPage, SearchRow } from './search/run.js';
+
+/** One stored version of a resource. */
+export interface StoredVersion {
+  resourceType: string;
+  id: string;
+  versionId: number;
+  /** FHIR instant, UTC, millisecond precision. */
+  lastUpdated: string;
+  deleted: boolean;
+  /** The resource JSON as stored (meta.versionId and meta.lastUpdated included); absent for a delete. */
+  json?: string;
+}
+
+export interface UpdateOptions {
+  /** The version the client last saw (If-Match); the write fails with 412 when it is not current. */
+  ifMatch?: number;
+  /** When true, an absent resource is not created (for PATCH). */
+  mustExist?: boolean;
+}
+
+export interface UpdateResult {
+  version: StoredVersion;
+  /** True when the update created the resource (it did not exist or was deleted). */
+  created: boolean;
+  /** True when nothing changed because the content was identical (no new version written). */
+  unchanged?: boolean;
+}
+
+export interface HistoryQuery {
+  type?: string;
+  id?: string;
+  /** Only versions updated at or after this instant. */
+  since?: string;
+  count: number;
+  /** Continue after this entry (keyset paging, newest first). */
+  after?: HistoryCursor;
+}
+
+export interface HistoryCursor {
+  lastUpdated: string;
+  resourceType: string;
+  id: string;
+  versionId: number;
+}
+
+export interface HistoryPage {
+  entries: StoredVersion[];
+  /** Set when there are more entries; pass it as `after` for the next page. */
+  next?: HistoryCursor;
+}
+
+export interface FhirStore {
+  read(type: string, id: string): Promise<StoredVersion | undefined>;
+  vread(type: string, id: string, versionId: number): Promise<StoredVersion | undefined>;
+  /** Stores a new resource; `resource.id` must be set by the caller. */
+  create(resource: Resource): Promise<StoredVersion>;
+  /** Writes a new version, or creates the resource with the client's id. */
+  update(resource: Resource, options?: UpdateOptions): Promise<UpdateResult>;
+  /** Marks the resource deleted; returns the delete version, or undefined when there was nothing to delete. */
+  delete(type: string, id: string, options?: UpdateOptions): Promise<StoredVersion | undefined>;
+  history(query: HistoryQuery): Promise<HistoryPage>;
+  /** One page of a search, in one SQL statement. */
+  search(req: SearchRequest, options?: CompileOptions): Promise<SearchPage>;
+  /** The number of matches (or the planner's estimate). */
+  count(req: SearchRequest, options?: CompileOptions, estimate?: boolean): Promise<number>;
+  /** What `_include` and `_revinclude` add to a page. */
+  includes(rows: readonly SearchRow[], include: IncludeRule[], revinclude: IncludeRule[], policy?: Predicate): Promise<SearchRow[]>;
+  /** Runs `fn` with a store bound to one database transaction. */
+  transaction<T>(fn: (store: FhirStore) => Promise<T>): Promise<T>;
+  /** Serialises callers that use the same key until the enclosing transaction ends (e.g. conditional create). */
+  lock(key: string): Promise<void>;
+}

@@ -1,0 +1,88 @@
+/**
+ * A Lots app on a fresh database for one test file: in-memory PGlite by default, or a new database on
+ * the Postgres server named by LOTS_TEST_DATABASE_URL (created here and dropped in `close`).
+ */
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import type { Hono } from 'hono';
+import { createApp, createDeps, type Deps } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger, silentLogger } from '../../src/log.js';
+import type { Db } from '../../src/store/db/db.js';
+import { createPgDb } from '../../src/store/db/pg.js';
+import { createPgliteDb } from '../../src/store/db/pglite.js';
+
+export const BASE = 'http://localhost:8080/fhir';
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** Tests read arbitrary FHIR JSON; a loose type keeps assertions short. */
+  body: any;
+}
+
+export interface TestApp {
+  app: Hono;
+  deps: Deps;
+  driver: 'pg' | 'pglite';
+  request(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+export async function createTestDb(): Promise<{ db: Db; drop: () => Promise<void> }> {
+  const serverUrl = process.env.LOTS_TEST_DATABASE_URL;
+  if (!serverUrl) {
+    const db = await createPgliteDb();
+    return { db, drop: () => db.close() };
+  }
+  const name = `lots_test_${Date.now()}_${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: serverUrl });
+  await admin.connect();
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const db = createPgDb(url.toString(), 20);
+  return {
+    db,
+    drop: async () => {
+      await db.close();
+      const c = new pg.Client({ connectionString: serverUrl });
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      await c.end();
+    },
+  };
+}
+
+export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+  const { db, drop } = await createTestDb();
+  const config = loadConfig({ BASE_URL: BASE, LOG_LEVEL: 'silent', ...env });
+  const deps = await createDeps(config, process.env.LOTS_TEST_LOG ? createLogger('debug') : silentLogger, db);
+  const app = createApp(deps);
+  return {
+    app,
+    deps,
+    driver: db.driver,
+    async request(method, path, init = {}) {
+      const headers: Record<string, string> = { ...init.headers };
+      let body: string | undefined;
+      if (init.body !== undefined) {
+        body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
+        headers['content-type'] ??= 'application/fhir+json';
+      }
+      const url = path.startsWith('http') ? path : `http://localhost:8080${path.startsWith('/') ? '' : '/fhir/'}${path}`;
+      const res = await app.request(url, { method, headers, body });
+      const text = await res.text();
+      let parsed: unknown;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        parsed = undefined;
+      }
+      return { status: res.status, headers: res.headers, text, body: parsed };
+    },
+    close: drop,
+  };
+}
