@@ -66,7 +66,9 @@ export function createSearchRegistry(params: readonly SearchParameter[], resourc
   }
 
   function resolve(sp: SearchParameter, type: string, status: 'active' | 'pending'): SearchParamDef | undefined {
-    const expression = sp.expression ? getExpressionForResourceType(type, sp.expression) : undefined;
+    // Resource-level params (_id, _lastUpdated, _tag, ...) are written on `Resource.`; narrow them too.
+    const source = sp.expression?.replace(/\b(Resource|DomainResource)\./g, `${type}.`);
+    const expression = source ? narrow(type, source) : undefined;
     if (sp.expression && !expression) return undefined;
     const def: SearchParamDef = {
       code: sp.code!,
@@ -99,6 +101,15 @@ export function createSearchRegistry(params: readonly SearchParameter[], resourc
     },
     version: () => version,
   };
+}
+
+/** The parts of a union expression that apply to `type`; @medplum/core misses a bare `Observation`. */
+function narrow(type: string, expression: string): string | undefined {
+  const parts = expression.split('|').map((p) => p.trim());
+  if (!parts.includes(type)) return getExpressionForResourceType(type, expression);
+  const others = parts.filter((p) => p !== type).join(' | ');
+  const rest = others ? getExpressionForResourceType(type, others) : undefined;
+  return rest ? `${type} | ${rest}` : type;
 }
 
 /** Parses (once, cached by @medplum/core) the FHIRPath of a param for a type. */
