@@ -20,6 +20,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(logLevels).default('info'),
   LOTS_MAX_BODY_BYTES: bytes.default(16 * 1024 * 1024),
   LOTS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  LOTS_MAX_BUNDLE_ENTRIES: z.coerce.number().int().positive().default(10_000),
 });
 
 export interface Config {
@@ -31,6 +32,8 @@ export interface Config {
   database: { kind: 'pg'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
   logLevel: LogLevel;
   maxBodyBytes: number;
+  /** Most entries a batch or transaction may have (413 beyond). */
+  maxBundleEntries: number;
 }
 
 /** Thrown for bad settings; `main.ts` prints its message as one line and exits. */
@@ -54,5 +57,6 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       : { kind: 'pglite', dataDir: s.LOTS_DATA_DIR },
     logLevel: s.LOG_LEVEL,
     maxBodyBytes: s.LOTS_MAX_BODY_BYTES,
+    maxBundleEntries: s.LOTS_MAX_BUNDLE_ENTRIES,
   };
 }

@@ -9,7 +9,7 @@ import type { IndexEntries } from '../fhir/search/index-entries.js';
 import type { Db, Queryable } from './db/db.js';
 import { SQLSTATE, sqlState } from './db/db.js';
 import type { FhirStore, HistoryPage, HistoryQuery, StoredVersion, UpdateOptions, UpdateResult } from './store.js';
-import { INDEX_TABLES, indexInsertCtes } from './write-sql.js';
+import { INDEX_TABLES, bulkInsertSql, indexInsertCtes } from './write-sql.js';
 import { searchCount, searchIncludes, searchPage } from './search/run.js';
 
 /** Computes what a resource is searchable by; supplied by the search registry. */
@@ -71,8 +71,15 @@ function storeOn(db: Db, indexer: Indexer): FhirStore {
 
     async create(resource) {
       const version = stamp(resource, 1, new Date());
-      await insertNew(db, version, indexer(resource));
+      await insertNew(db, [version], [indexer(resource)]);
       return version;
+    },
+
+    async createMany(resources) {
+      const now = new Date();
+      const versions = resources.map((r) => stamp(r, 1, now));
+      await insertNew(db, versions, resources.map(indexer));
+      return versions;
     },
 
     async update(resource, options = {}) {
@@ -85,7 +92,7 @@ function storeOn(db: Db, indexer: Indexer): FhirStore {
             if (options.mustExist) throw errors.notFound(`${type}/${id} does not exist`);
             if (options.ifMatch !== undefined) throw versionConflict(type, id, options.ifMatch, undefined);
             const version = stamp(resource, 1, new Date());
-            await insertNew(tx, version, indexer(resource));
+            await insertNew(tx, [version], [indexer(resource)]);
             return { version, created: true };
           }
           checkIfMatch(current, options.ifMatch);
@@ -206,19 +213,25 @@ function versionConflict(type: string, id: string, expected: number, actual: num
   );
 }
 
-/** Inserts version 1 with its index rows in one statement. */
-async function insertNew(db: Queryable, v: StoredVersion, entries: IndexEntries): Promise<void> {
-  const values: unknown[] = [v.resourceType, v.id, v.versionId, v.lastUpdated, v.json, entries.compartments];
-  const ctes = indexInsertCtes(entries, 'r', '$1', values.length + 1);
-  for (const c of ctes) values.push(...c.values);
-  const sql = [
-    `with r as (insert into resource (resource_type, id, version_id, last_updated, content, compartments)
-       values ($1, $2, $3, $4, $5, $6::text[]) returning rid)`,
-    ...ctes.map((c, i) => `, i${i} as (${c.sql})`),
-    ' select 1',
-  ].join('');
-  await db.query(sql, values);
+/** Inserts version 1 of each resource with its index rows, in one statement per chunk. */
+async function insertNew(db: Queryable, versions: readonly StoredVersion[], entries: readonly IndexEntries[]): Promise<void> {
+  for (let from = 0; from < versions.length; from += BULK_CHUNK) {
+    const rows = versions.slice(from, from + BULK_CHUNK).map((v, k) => ({
+      resourceType: v.resourceType,
+      id: v.id,
+      versionId: v.versionId,
+      lastUpdated: v.lastUpdated,
+      json: v.json!,
+      entries: entries[from + k]!,
+    }));
+    const q = bulkInsertSql(rows);
+    await db.query(q.text, q.values);
+  }
 }
+
+// Large enough that a 5,000-entry bundle is a handful of statements, small enough to bound the
+// size of one statement's parameters.
+const BULK_CHUNK = 1000;
 
 /** Moves the current version to history and writes `next` (with index rows, none for a delete). */
 async function replaceCurrent(tx: Queryable, current: CurrentRow, next: StoredVersion, entries: IndexEntries | undefined): Promise<void> {

@@ -66,6 +66,8 @@ export interface FhirStore {
   vread(type: string, id: string, versionId: number): Promise<StoredVersion | undefined>;
   /** Stores a new resource; `resource.id` must be set by the caller. */
   create(resource: Resource): Promise<StoredVersion>;
+  /** Stores many new resources (ids set by the caller) with set-based SQL; for bundles and import. */
+  createMany(resources: Resource[]): Promise<StoredVersion[]>;
   /** Writes a new version, or creates the resource with the client's id. */
   update(resource: Resource, options?: UpdateOptions): Promise<UpdateResult>;
   /** Marks the resource deleted; returns the delete version, or undefined when there was nothing to delete. */

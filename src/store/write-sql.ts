@@ -73,8 +73,8 @@ export interface SqlPart {
 }
 
 /**
- * CTEs that insert the index rows of one resource, for the tables that have rows. `ridSql` is an
- * expression yielding the resource's rid (e.g. a CTE column), `typeParam` the placeholder of its type.
+ * CTEs that insert the index rows of one resource, for the tables that have rows. `ridFrom` names a CTE
+ * with the resource's rid, `typeParam` the placeholder of its type.
  */
 export function indexInsertCtes(entries: IndexEntries, ridFrom: string, typeParam: string, firstParam: number): SqlPart[] {
   const parts: SqlPart[] = [];
@@ -90,4 +90,63 @@ export function indexInsertCtes(entries: IndexEntries, ridFrom: string, typePara
     });
   }
   return parts;
+}
+
+export interface NewRow {
+  resourceType: string;
+  id: string;
+  versionId: number;
+  lastUpdated: string;
+  json: string;
+  entries: IndexEntries;
+}
+
+// Compartment lists travel as one text per row, joined by the unit separator, because unnest()
+// flattens a two-dimensional array.
+const SEP = '\u001f';
+
+/**
+ * One statement that inserts many new resources and all their index rows: the resource rows from
+ * arrays, then each index table from arrays joined back to the new rids by (type, id).
+ */
+export function bulkInsertSql(rows: readonly NewRow[]): { text: string; values: unknown[] } {
+  const values: unknown[] = [
+    rows.map((r) => r.resourceType),
+    rows.map((r) => r.id),
+    rows.map((r) => r.versionId),
+    rows.map((r) => r.lastUpdated),
+    rows.map((r) => r.json),
+    rows.map((r) => r.entries.compartments.join(SEP)),
+  ];
+  const ctes = [
+    `r as (insert into resource (resource_type, id, version_id, last_updated, content, compartments)
+      select t, i, v, l, c, case when m = '' then '{}'::text[] else string_to_array(m, E'\\x1f') end
+      from unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::text[]) as u(t, i, v, l, c, m)
+      returning rid, resource_type, id)`,
+  ];
+  TABLES.forEach((spec, n) => {
+    const perRow = rows.map((r) => spec.rows(r.entries));
+    const total = perRow.reduce((a, x) => a + x.length, 0);
+    if (total === 0) return;
+    const types: string[] = [];
+    const ids: string[] = [];
+    const cols: unknown[][] = spec.columns.map(() => []);
+    perRow.forEach((list, k) => {
+      for (const row of list) {
+        types.push(rows[k]!.resourceType);
+        ids.push(rows[k]!.id);
+        row.forEach((v, c) => cols[c]!.push(v));
+      }
+    });
+    const first = values.length + 1;
+    values.push(types, ids, ...cols);
+    const casts = ['text', 'text', ...spec.types].map((t, c) => `$${first + c}::${t}[]`).join(', ');
+    const names = ['t', 'i', ...spec.columns.map((_, c) => `c${c}`)];
+    ctes.push(
+      `x${n} as (insert into ${spec.table} (rid, resource_type, ${spec.columns.join(', ')})
+        select r.rid, r.resource_type, ${spec.columns.map((_, c) => `u.c${c}`).join(', ')}
+        from unnest(${casts}) as u(${names.join(', ')}) join r on r.resource_type = u.t and r.id = u.i)`,
+    );
+  });
+  return { text: `with ${ctes.join(', ')} select count(*)::int as n from r`, values };
 }

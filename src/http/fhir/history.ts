@@ -45,9 +45,16 @@ function selfUrl(base: string, req: FhirRequest): string {
   return q ? `${base}?${q}` : base;
 }
 
+// An instant (https://hl7.org/fhir/R4/datatypes.html#instant): seconds and a time zone are required, as
+// a time without a zone would be read in the server's zone. A bare date is accepted as its start in UTC.
+const INSTANT = /^(\d{4})-(\d{2})-(\d{2})(?:T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(?:\.\d+)?(?:Z|[+-](?:0\d|1[0-3]):[0-5]\d|[+-]14:00))?$/;
+
 function parseInstant(value: string): string {
-  const ms = Date.parse(value);
-  if (!/^\d{4}-\d{2}-\d{2}(T[\d:.]+(Z|[+-]\d{2}:\d{2})?)?$/.test(value) || Number.isNaN(ms)) {
+  const m = INSTANT.exec(value);
+  const ms = m ? Date.parse(m[4] === undefined ? `${value}T00:00:00Z` : value) : NaN;
+  // Date.parse rolls 2024-02-30 over into March 1; a real date survives the round trip.
+  const day = m ? `${m[1]}-${m[2]}-${m[3]}` : '';
+  if (Number.isNaN(ms) || new Date(`${day}T00:00:00Z`).toISOString().slice(0, 10) !== day) {
     throw errors.badRequest(`_since must be an instant such as 2024-01-31T12:00:00Z; got "${value}"`, ['_since']);
   }
   return new Date(ms).toISOString();

@@ -2,28 +2,24 @@
  * @module http/fhir
  * Assembles the router from the interactions and operations.
  */
-import { errors } from '../../fhir/error.js';
+import { processBundle } from './batch.js';
 import { capabilities } from './capabilities.js';
 import { create } from './create.js';
 import { remove } from './delete.js';
 import { history } from './history.js';
 import { validateOperation } from './operations/validate.js';
+import { everythingOperation } from './operations/everything.js';
 import { read } from './read.js';
 import { createRouter, type Router } from './routes.js';
-import type { Interaction } from './types.js';
 import { update } from './update.js';
 import { vread } from './vread.js';
 import { conditionalDelete, conditionalPatch, conditionalUpdate } from './conditional.js';
 import { patch } from './patch.js';
 import { searchCompartment, searchSystem, searchType } from './search.js';
 
-const todo: Interaction = async () => {
-  throw errors.notSupported('Not yet supported');
-};
-
 export function createFhirRouter(): Router {
-  const operations = [validateOperation];
-  return createRouter(
+  const operations = [validateOperation, everythingOperation];
+  const router: Router = createRouter(
     {
       read,
       vread,
@@ -38,9 +34,10 @@ export function createFhirRouter(): Router {
       conditionalUpdate,
       conditionalDelete,
       conditionalPatch,
-      bundle: todo,
+      bundle: (ctx, req) => processBundle(ctx, req, router),
       capabilities: (ctx, req, match) => capabilities(ctx, req, match, operations),
     },
     operations,
   );
+  return router;
 }

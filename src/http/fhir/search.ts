@@ -77,7 +77,8 @@ export async function search(ctx: FhirContext, req: FhirRequest, scope: SearchSc
   if (total === undefined && (sreq.total !== 'none' || summaryCount)) {
     total = await ctx.store.count(sreq, scope.restrict ? { policy: scope.restrict } : {}, sreq.total === 'estimate');
   }
-  const included = page.rows.length ? await ctx.store.includes(page.rows, sreq.include, sreq.revinclude, scope.restrict) : [];
+  // The scope restricts the matches only: an included practitioner is not in the patient compartment.
+  const included = page.rows.length ? await ctx.store.includes(page.rows, sreq.include, sreq.revinclude) : [];
 
   const base = `${ctx.config.baseUrl}${scope.path ? `/${scope.path}` : ''}`;
   const pageLink = (c: (PageCursor | null)[]) => `${base}?_page=${ctx.pageTokens.encode({ p: state.p, c, ...(total !== undefined ? { t: total } : {}) } satisfies PageState)}`;
