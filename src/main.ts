@@ -8,12 +8,15 @@ import { createApp, createDeps, openDb } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { migrate } from './store/db/migrate.js';
+import { importFiles } from './cli/import.js';
+import { createFhirRouter } from './http/fhir/index.js';
 
 const USAGE = `Usage: lots <command>
 
 Commands:
-  serve      start the FHIR server (default)
-  migrate    apply database migrations and exit
+  serve            start the FHIR server (default)
+  migrate          apply database migrations and exit
+  import FILE...   load transaction/batch/collection Bundles, resources and NDJSON files
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -38,6 +41,8 @@ async function main(argv: string[]): Promise<number> {
       await db.close();
       return 0;
     }
+    case 'import':
+      return runImport(config, argv.slice(1));
     case 'help':
     case '--help':
       process.stdout.write(USAGE);
@@ -45,6 +50,20 @@ async function main(argv: string[]): Promise<number> {
     default:
       process.stderr.write(`lots: unknown command "${command}"\n${USAGE}`);
       return 2;
+  }
+}
+
+async function runImport(config: Config, files: string[]): Promise<number> {
+  if (files.length === 0) {
+    process.stderr.write('lots import: name at least one file\n');
+    return 2;
+  }
+  const deps = await createDeps(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel));
+  try {
+    const summary = await importFiles(deps.fhir, createFhirRouter(), files, { out: process.stdout, isTTY: !!process.stdout.isTTY });
+    return summary.failedFiles || summary.errors ? 1 : 0;
+  } finally {
+    await deps.db.close();
   }
 }
 

@@ -7,13 +7,19 @@
 import { OperationOutcomeError, validateResource as medplumValidate } from '@medplum/core';
 import type { Identifier, OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import type { Issue, IssueType, Severity } from './error.js';
+import { evaluateFhirPath } from './fhirpath.js';
 import { swedishIdKind, swedishIdProblem } from './identifiers/personnummer.js';
 
 export type ExtraCheck = (resource: Resource) => Issue[];
 
 export interface Validator {
-  /** Every issue found, errors and warnings; a write is refused when any has severity error or fatal. */
-  validate(resource: Resource): Issue[];
+  /**
+   * Every issue found, errors and warnings; a write is refused when any has severity error or fatal.
+   * `profiles` are checked as well as those in meta.profile (`$validate?profile=`).
+   */
+  validate(resource: Resource, profiles?: readonly string[]): Issue[];
+  /** Whether Lots knows the profile with this canonical URL (with or without `|version`). */
+  knowsProfile(url: string): boolean;
 }
 
 export interface ValidatorOptions {
@@ -26,16 +32,32 @@ export interface ValidatorOptions {
 export function createValidator(options: ValidatorOptions = {}): Validator {
   const profiles = options.profiles ?? new Map<string, StructureDefinition>();
   const checks = [...(options.checks ?? []), checkSwedishIdentifiers];
+  const find = (url: string) => profiles.get(url) ?? profiles.get(url.split('|')[0] ?? url);
   return {
-    validate(resource) {
+    validate(resource, extra = []) {
       const issues = runMedplum(resource, undefined);
-      for (const url of resource.meta?.profile ?? []) {
-        const profile = profiles.get(url) ?? profiles.get(url.split('|')[0] ?? url);
-        if (profile) issues.push(...runMedplum(resource, profile).map((i) => withProfile(i, profile)));
+      const claimed = resource.meta?.profile ?? [];
+      for (const [i, url] of [...claimed, ...extra].entries()) {
+        const profile = find(url);
+        if (profile) issues.push(...runMedplum(resource, profile).map((issue) => withProfile(issue, profile)));
+        // A claim Lots cannot check is not an error (profiles of other IGs are common), but the client
+        // should not believe it was checked.
+        else if (i < claimed.length) {
+          issues.push({
+            severity: 'warning',
+            code: 'not-supported',
+            diagnostics: `The profile ${url} is not known to this server, so the resource was not checked against it`,
+            expression: [`${resource.resourceType}.meta.profile[${i}]`],
+          });
+        }
       }
       for (const check of checks) issues.push(...check(resource));
+      // Only where nothing else already objects to the element (@medplum/core catches some empty strings).
+      const flagged = new Set(issues.filter((i) => hasErrors([i])).flatMap((i) => i.expression ?? []));
+      issues.push(...checkEmptyStrings(resource).filter((i) => !flagged.has(i.expression![0]!)));
       return dedupe(issues);
     },
+    knowsProfile: (url) => find(url) !== undefined,
   };
 }
 
@@ -44,12 +66,59 @@ export function hasErrors(issues: readonly Issue[]): boolean {
 }
 
 function runMedplum(resource: Resource, profile: StructureDefinition | undefined): Issue[] {
+  let raw: OperationOutcomeIssue[];
   try {
-    return medplumValidate(resource, profile ? { profile } : undefined).map(toIssue);
+    raw = medplumValidate(resource, profile ? { profile } : undefined);
   } catch (err) {
-    if (err instanceof OperationOutcomeError) return (err.outcome.issue ?? []).map(toIssue);
-    throw err;
+    if (!(err instanceof OperationOutcomeError)) throw err;
+    raw = err.outcome.issue ?? [];
   }
+  return raw.filter((i) => confirmed(resource, i)).map(toIssue);
+}
+
+const R4_BASE64 = /^(\s*([0-9a-zA-Z+/=]){4}\s*)+$/;
+
+/**
+ * Second opinions on two kinds of @medplum/core findings that are known to be wrong on valid R4
+ * content: base64Binary with whitespace (allowed by the R4 regex), and invariants, which are re-run on
+ * HL7's reference FHIRPath engine (e.g. ras-2 `probability is decimal implies ...` on an absent
+ * probability). Only an issue both engines agree on is kept.
+ */
+function confirmed(resource: Resource, issue: OperationOutcomeIssue): boolean {
+  const path = issue.expression?.[0];
+  if (!path) return true;
+  if (issue.details?.text === 'Invalid base64Binary format') {
+    const value = valueAt(resource, path);
+    return !(typeof value === 'string' && R4_BASE64.test(value));
+  }
+  if (issue.code !== 'invariant' || !issue.diagnostics) return true;
+  let expression: string | undefined;
+  try {
+    expression = (JSON.parse(issue.diagnostics) as { fhirpath?: string }).fhirpath;
+  } catch {
+    return true;
+  }
+  if (!expression) return true;
+  try {
+    const node = valueAt(resource, path);
+    const base = path.replace(/\[\d+\]/g, '');
+    const result = evaluateFhirPath(node, expression, { resource, rootResource: resource }, base.includes('.') ? { base } : {});
+    return !(result.length === 0 || (result.length === 1 && result[0] === true));
+  } catch {
+    return true;
+  }
+}
+
+/** The value at a simple FHIRPath like `Patient.contact[0].name` (no functions). */
+function valueAt(resource: Resource, path: string): unknown {
+  let node: unknown = resource;
+  for (const step of path.split('.').slice(1)) {
+    const m = /^([^[]+)(?:\[(\d+)\])?$/.exec(step);
+    if (!m || node === null || typeof node !== 'object') return undefined;
+    node = (node as Record<string, unknown>)[m[1]!];
+    if (m[2] !== undefined) node = Array.isArray(node) ? node[Number(m[2])] : undefined;
+  }
+  return node;
 }
 
 function toIssue(i: OperationOutcomeIssue): Issue {
@@ -100,4 +169,23 @@ function visit(node: unknown, path: string, fn: (node: object, path: string) => 
     if (key === 'resourceType') continue;
     visit(value, `${path}.${key}`, fn);
   }
+}
+
+/**
+ * FHIR JSON has no empty strings (https://hl7.org/fhir/R4/json.html#primitive): `"family": ""` is an
+ * error, which @medplum/core lets through for string-typed elements.
+ */
+export function checkEmptyStrings(resource: Resource): Issue[] {
+  const issues: Issue[] = [];
+  const walk = (node: unknown, path: string): void => {
+    if (node === '') {
+      issues.push({ severity: 'error', code: 'value', diagnostics: 'A string value may not be empty; leave the element out instead', expression: [path] });
+    } else if (Array.isArray(node)) {
+      node.forEach((item, i) => walk(item, `${path}[${i}]`));
+    } else if (node !== null && typeof node === 'object') {
+      for (const [key, value] of Object.entries(node)) walk(value, `${path}.${key}`);
+    }
+  };
+  walk(resource, resource.resourceType);
+  return issues;
 }

@@ -22,18 +22,18 @@ export function createExtractor(registry: SearchRegistry, options: ExtractOption
 function extract(registry: SearchRegistry, options: ExtractOptions, resource: Resource): IndexEntries {
   const out = emptyIndexEntries();
   const type = resource.resourceType;
-  const root = [toTypedValue(resource)];
+  const root = [toTypedValue(relativize(resource, `${options.baseUrl}/`) as Resource)];
   for (const def of registry.forType(type)) {
     const atom = parsedExpression(type, def);
     if (!atom) continue;
     const values = evalFhirPathTyped(atom, root);
-    if (values.length) addValues(out, def, values, options);
+    if (values.length) addValues(out, def, values, options, root[0]!);
   }
   out.compartments = compartments(resource, out);
   return out;
 }
 
-function addValues(out: IndexEntries, def: SearchParamDef, values: TypedValue[], options: ExtractOptions): void {
+function addValues(out: IndexEntries, def: SearchParamDef, values: TypedValue[], options: ExtractOptions, resource: TypedValue): void {
   const param = def.code;
   switch (def.type) {
     case 'token':
@@ -60,16 +60,42 @@ function addValues(out: IndexEntries, def: SearchParamDef, values: TypedValue[],
       for (const u of values.flatMap(v.uris)) out.uri.push({ param, value: u });
       break;
     case 'composite':
-      for (const c of values.flatMap((x) => composites(def, x, options))) out.composite.push({ param, ...c });
+      for (const c of values.flatMap((x) => composites(def, x, options, resource))) out.composite.push({ param, ...c });
       break;
     default:
       break;
   }
 }
 
+/**
+ * The resource with absolute references into this server made relative (`<base>/Patient/1` ->
+ * `Patient/1`), so FHIRPath's `resolve() is Patient` (as in Observation's `patient` and Task's
+ * `patient`) sees their type; objects without such references are returned as they are.
+ */
+function relativize(value: unknown, base: string): unknown {
+  if (Array.isArray(value)) {
+    let changed = false;
+    const out = value.map((v) => {
+      const r = relativize(v, base);
+      if (r !== v) changed = true;
+      return r;
+    });
+    return changed ? out : value;
+  }
+  if (!value || typeof value !== 'object') return value;
+  let out: Record<string, unknown> | undefined;
+  for (const [key, v] of Object.entries(value)) {
+    const r = key === 'reference' && typeof v === 'string' && v.startsWith(base) ? v.slice(base.length) : relativize(v, base);
+    if (r !== v) (out ??= { ...(value as Record<string, unknown>) })[key] = r;
+  }
+  return out ?? value;
+}
+
 /** One row per combination of the components' values within one element (e.g. one Observation.component). */
-function composites(def: SearchParamDef, item: TypedValue, options: ExtractOptions): Omit<CompositeEntry, 'param'>[] {
-  const [a, b, c] = (def.components ?? []).map((comp) => v.componentValues(comp.type, evalFhirPathTyped(comp.expression, [item]), options.baseUrl));
+function composites(def: SearchParamDef, item: TypedValue, options: ExtractOptions, resource: TypedValue): Omit<CompositeEntry, 'param'>[] {
+  // Some R4 components (MolecularSequence) read `%resource`.
+  const vars = { '%resource': resource };
+  const [a, b, c] = (def.components ?? []).map((comp) => v.componentValues(comp.type, evalFhirPathTyped(comp.expression, [item], vars), options.baseUrl));
   if (!a || !b) return [];
   const rows: Omit<CompositeEntry, 'param'>[] = [];
   for (const x of a) for (const y of b) for (const z of c ?? [{}]) rows.push(v.compositeRow(x, y, z));
