@@ -3,40 +3,54 @@
  * The composition root: config -> database -> store -> FHIR context -> Hono app. No globals: everything
  * a request needs is built here and passed down.
  */
+import { randomBytes } from 'node:crypto';
+import type { AuditEvent } from '@medplum/fhirtypes';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
+import { createAuditQueue, type AuditQueue } from './auth/audit-queue.js';
+import { countClients, saveSecretClient } from './auth/clients.js';
+import { UNRESTRICTED } from './auth/principal.js';
+import { createTokenService, generateSigningKey, type TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { baseSearchParameters, loadDefinitions } from './fhir/definitions.js';
-import { createSearchRegistry } from './fhir/search/registry.js';
-import { createExtractor } from './fhir/search/extract.js';
-import { checkRequiredBindings, warmUpBindings } from './fhir/terminology/bindings.js';
 import { errors } from './fhir/error.js';
 import { createPageTokenCodec } from './fhir/page-token.js';
+import { createExtractor } from './fhir/search/extract.js';
+import { createSearchRegistry } from './fhir/search/registry.js';
+import { checkRequiredBindings, warmUpBindings } from './fhir/terminology/bindings.js';
 import { createValidator, type Validator } from './fhir/validate.js';
+import { mountAuthRoutes, authUrls } from './http/auth/routes.js';
+import { smartConfiguration } from './http/auth/smart-configuration.js';
 import { errorResponse, toFhirError } from './http/error.js';
 import { handleFhir } from './http/fhir-endpoint.js';
 import { createFhirRouter } from './http/fhir/index.js';
 import type { FhirContext } from './http/fhir/types.js';
+import { authenticate } from './http/middleware/authenticate/index.js';
 import type { Logger } from './log.js';
+import { loadProfiles } from './profiles.js';
 import type { Db } from './store/db/db.js';
 import { isMigrated, migrate } from './store/db/migrate.js';
 import { createPgDb } from './store/db/pg.js';
 import { createPgliteDb } from './store/db/pglite.js';
 import { createPostgresStore } from './store/postgres-store.js';
 import { serverKey } from './store/server-keys.js';
-import { loadProfiles } from './profiles.js';
 
 export interface Deps {
   config: Config;
   db: Db;
   log: Logger;
+  /** The FHIR context of the server itself (unrestricted); requests get their own from it. */
   fhir: FhirContext;
+  tokens: TokenService;
+  audit: AuditQueue;
+  /** A system client created at this start because none existed: print its secret once. */
+  createdClient?: { id: string; secret: string };
+  /** Flushes the audit queue and closes the database. */
+  close(): Promise<void>;
 }
 
 export async function openDb(config: Config): Promise<Db> {
-  return config.database.kind === 'pg'
-    ? createPgDb(config.database.url, config.database.poolSize)
-    : createPgliteDb(config.database.dataDir);
+  return config.database.kind === 'pg' ? createPgDb(config.database.url, config.database.poolSize) : createPgliteDb(config.database.dataDir);
 }
 
 /** Opens the database (or uses `db`), applies migrations and builds everything a request needs. */
@@ -50,8 +64,53 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   const searchParams = createSearchRegistry(baseSearchParameters(), resourceTypes);
   const store = createPostgresStore(database, createExtractor(searchParams, { baseUrl: config.baseUrl }));
   const pageTokens = createPageTokenCodec(await serverKey(database, 'page-token'));
-  const fhir: FhirContext = { config, store, validator, log, resourceTypes: resourceTypeSet, pageTokens, searchParams };
-  return { config, db: database, log, fhir };
+  const audit = createAuditQueue((events: AuditEvent[]) => store.createMany(events).then(() => undefined), log);
+  const fhir: FhirContext = {
+    config,
+    store,
+    validator,
+    log,
+    resourceTypes: resourceTypeSet,
+    pageTokens,
+    searchParams,
+    principal: UNRESTRICTED,
+    access: { kind: 'unrestricted' },
+    audit,
+  };
+  const tokens = await createTokenService({
+    issuer: authUrls(config.baseUrl).issuer,
+    audience: config.baseUrl,
+    key: JSON.parse((await serverKey(database, 'token-signing', async () => Buffer.from(JSON.stringify(await generateSigningKey())))).toString('utf8')),
+    ...(config.auth.oidc ? { oidc: config.auth.oidc } : {}),
+  });
+  const deps: Deps = {
+    config,
+    db: database,
+    log,
+    fhir,
+    tokens,
+    audit,
+    async close() {
+      await audit.close();
+      await database.close();
+    },
+  };
+  await bootstrapClient(deps);
+  if (!config.auth.enabled) log.warn('LOTS_AUTH=off: every request is served without authentication or access control. For local hacking only.');
+  return deps;
+}
+
+/** LOTS_BOOTSTRAP_CLIENT creates or updates a system client; without it, the first start makes one. */
+async function bootstrapClient(deps: Deps): Promise<void> {
+  const wanted = deps.config.auth.bootstrapClient;
+  if (wanted) {
+    await saveSecretClient(deps.db, wanted.id, wanted.secret, 'system/*.*');
+    return;
+  }
+  if ((await countClients(deps.db)) > 0) return;
+  const created = { id: 'lots-admin', secret: randomBytes(24).toString('base64url') };
+  await saveSecretClient(deps.db, created.id, created.secret, 'system/*.*');
+  deps.createdClient = created;
 }
 
 export function createApp(deps: Deps): Hono {
@@ -68,6 +127,8 @@ export function createApp(deps: Deps): Hono {
     const ready = await isMigrated(deps.db).catch(() => false);
     return c.json({ status: ready ? 'ready' : 'not ready' }, ready ? 200 : 503);
   });
+  mountAuthRoutes(app, deps);
+  app.get(`${base}/.well-known/smart-configuration`, (c) => c.json(smartConfiguration(config.baseUrl, config.auth.demoLogin)));
 
   const limit = bodyLimit({
     maxSize: config.maxBodyBytes,
@@ -75,10 +136,12 @@ export function createApp(deps: Deps): Hono {
       throw errors.tooLarge(`The request body is larger than ${config.maxBodyBytes} bytes (LOTS_MAX_BODY_BYTES)`);
     },
   });
-  const fhir = (c: Parameters<typeof handleFhir>[0]) => handleFhir(c, deps.fhir, router);
-  app.use(`${base}/*`, limit);
-  app.use(base, limit);
-  app.all(base, fhir);
-  app.all(`${base}/*`, fhir);
+  const auth = authenticate({ base: deps.fhir, tokens: deps.tokens, enabled: config.auth.enabled, open: ['/metadata'] });
+  const fhir = (c: Parameters<typeof handleFhir>[0]) => handleFhir(c, c.get('fhir'), router);
+  for (const path of [base, `${base}/*`]) {
+    app.use(path, limit);
+    app.use(path, auth);
+    app.all(path, fhir);
+  }
   return app;
 }

@@ -8,9 +8,11 @@ const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof logLevels)[number];
 
 const bytes = z.coerce.number().int().positive();
+const portError = 'must be a port number from 0 to 65535';
 
 const schema = z.object({
-  PORT: z.coerce.number().int().min(0).max(65535).default(8080),
+  // Messages never echo the value: a bad DATABASE_URL may hold a password.
+  PORT: z.coerce.number({ error: portError }).int({ error: portError }).min(0, { error: portError }).max(65535, { error: portError }).default(8080),
   BASE_URL: z.url().optional(),
   DATABASE_URL: z
     .string()
@@ -21,6 +23,22 @@ const schema = z.object({
   LOTS_MAX_BODY_BYTES: bytes.default(16 * 1024 * 1024),
   LOTS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   LOTS_MAX_BUNDLE_ENTRIES: z.coerce.number().int().positive().default(10_000),
+  LOTS_AUTH: z.enum(['on', 'off']).default('on'),
+  LOTS_DEMO_LOGIN: z.enum(['on', 'off']).optional(),
+  LOTS_BOOTSTRAP_CLIENT: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+:.{12,}$/, 'must be id:secret, with a secret of at least 12 characters')
+    .optional(),
+  LOTS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  LOTS_OIDC_ISSUER: z.url().optional(),
+  LOTS_OIDC_JWKS_URL: z.url().optional(),
+  LOTS_OIDC_AUDIENCE: z.string().optional(),
+  LOTS_OIDC_CLAIM_SCOPE: z.string().default('scope'),
+  LOTS_OIDC_CLAIM_PERSONNUMMER: z.string().default('personnummer'),
+  LOTS_OIDC_CLAIM_HSA_ID: z.string().default('hsa_id'),
+  LOTS_OIDC_CLAIM_UNITS: z.string().default('units'),
+  LOTS_OIDC_CLAIM_ROLES: z.string().default('roles'),
+  LOTS_OIDC_CLAIM_CLIENT_ID: z.string().default('client_id'),
 });
 
 export interface Config {
@@ -34,6 +52,21 @@ export interface Config {
   maxBodyBytes: number;
   /** Most entries a batch or transaction may have (413 beyond). */
   maxBundleEntries: number;
+  auth: AuthConfig;
+}
+
+export interface AuthConfig {
+  enabled: boolean;
+  /** The demo login (BankID/SITHS stand-in): on by default only on the embedded database. */
+  demoLogin: boolean;
+  bootstrapClient?: { id: string; secret: string };
+  tokenTtlSeconds: number;
+  oidc?: {
+    issuer: string;
+    jwksUrl: string;
+    audience: string;
+    claims: { scope: string; personnummer: string; hsaId: string; units: string; roles: string; clientId: string };
+  };
 }
 
 /** Thrown for bad settings; `main.ts` prints its message as one line and exits. */
@@ -58,5 +91,35 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: s.LOG_LEVEL,
     maxBodyBytes: s.LOTS_MAX_BODY_BYTES,
     maxBundleEntries: s.LOTS_MAX_BUNDLE_ENTRIES,
+    auth: authConfig(s, baseUrl),
   };
+}
+
+function authConfig(s: z.infer<typeof schema>, baseUrl: string): AuthConfig {
+  const auth: AuthConfig = {
+    enabled: s.LOTS_AUTH === 'on',
+    demoLogin: s.LOTS_DEMO_LOGIN ? s.LOTS_DEMO_LOGIN === 'on' : !s.DATABASE_URL,
+    tokenTtlSeconds: s.LOTS_TOKEN_TTL_SECONDS,
+  };
+  if (s.LOTS_BOOTSTRAP_CLIENT) {
+    const i = s.LOTS_BOOTSTRAP_CLIENT.indexOf(':');
+    auth.bootstrapClient = { id: s.LOTS_BOOTSTRAP_CLIENT.slice(0, i), secret: s.LOTS_BOOTSTRAP_CLIENT.slice(i + 1) };
+  }
+  if (s.LOTS_OIDC_ISSUER) {
+    if (!s.LOTS_OIDC_JWKS_URL) throw new ConfigError('Invalid settings: LOTS_OIDC_JWKS_URL is required with LOTS_OIDC_ISSUER');
+    auth.oidc = {
+      issuer: s.LOTS_OIDC_ISSUER,
+      jwksUrl: s.LOTS_OIDC_JWKS_URL,
+      audience: s.LOTS_OIDC_AUDIENCE ?? baseUrl,
+      claims: {
+        scope: s.LOTS_OIDC_CLAIM_SCOPE,
+        personnummer: s.LOTS_OIDC_CLAIM_PERSONNUMMER,
+        hsaId: s.LOTS_OIDC_CLAIM_HSA_ID,
+        units: s.LOTS_OIDC_CLAIM_UNITS,
+        roles: s.LOTS_OIDC_CLAIM_ROLES,
+        clientId: s.LOTS_OIDC_CLAIM_CLIENT_ID,
+      },
+    };
+  }
+  return auth;
 }

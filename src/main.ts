@@ -63,7 +63,7 @@ async function runImport(config: Config, files: string[]): Promise<number> {
     const summary = await importFiles(deps.fhir, createFhirRouter(), files, { out: process.stdout, isTTY: !!process.stdout.isTTY });
     return summary.failedFiles || summary.errors ? 1 : 0;
   } finally {
-    await deps.db.close();
+    await deps.close();
   }
 }
 
@@ -78,12 +78,16 @@ async function runServer(config: Config): Promise<number> {
     server.once('error', reject);
   });
   const driver = config.database.kind === 'pg' ? 'PostgreSQL server' : `embedded PGlite in ${config.database.dataDir}`;
+  if (deps.createdClient) {
+    const { id, secret } = deps.createdClient;
+    process.stdout.write(`Created the system client "${id}" with secret ${secret} (scope system/*.*). It is shown only now: keep it.\n`);
+  }
   process.stdout.write(`Lots is serving FHIR R4 at ${config.baseUrl} (${driver}), ready in ${Math.round(performance.now() - started)} ms\n`);
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       log.info('shutting down', { signal });
       server.close(() => {
-        deps.db.close().finally(() => resolve(0));
+        deps.close().finally(() => resolve(0));
       });
     };
     process.once('SIGINT', () => stop('SIGINT'));

@@ -11,12 +11,17 @@ import { SQLSTATE, sqlState } from './db/db.js';
 import type { FhirStore, HistoryPage, HistoryQuery, StoredVersion, UpdateOptions, UpdateResult } from './store.js';
 import { INDEX_TABLES, bulkInsertSql, indexInsertCtes } from './write-sql.js';
 import { searchCount, searchIncludes, searchPage } from './search/run.js';
+import { Binder } from './search/binder.js';
+import type { Predicate } from './search/compile.js';
 
 /** Computes what a resource is searchable by; supplied by the search registry. */
 export type Indexer = (resource: Resource) => IndexEntries;
 
 const INSTANT = `to_char(last_updated at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
 const VERSION_COLUMNS = `resource_type, id, version_id, ${INSTANT} as last_updated, deleted, content`;
+/** The same columns from the alias `a`, plus the current row's compartments from `r`. */
+const columns = (a: string) =>
+  `${a}.resource_type, ${a}.id, ${a}.version_id, to_char(${a}.last_updated at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') as last_updated, ${a}.deleted, ${a}.content, r.compartments`;
 
 interface VersionRow {
   resource_type: string;
@@ -25,6 +30,7 @@ interface VersionRow {
   last_updated: string;
   deleted: boolean;
   content: string | null;
+  compartments?: string[];
 }
 
 interface CurrentRow extends VersionRow {
@@ -40,8 +46,12 @@ const toVersion = (r: VersionRow): StoredVersion => {
     deleted: r.deleted,
   };
   if (r.content !== null) v.json = r.content;
+  if (r.compartments) v.compartments = r.compartments;
   return v;
 };
+
+/** `and (<policy on r>)`, or nothing. */
+const visible = (b: Binder, policy: Predicate | undefined): string => (policy ? ` and (${policy(b, 'r')})` : '');
 
 export function createPostgresStore(db: Db, indexer: Indexer): FhirStore {
   return storeOn(db, indexer);
@@ -51,20 +61,23 @@ function storeOn(db: Db, indexer: Indexer): FhirStore {
   const inTransaction = <T>(fn: (tx: Db) => Promise<T>): Promise<T> => db.transaction(fn);
 
   const store: FhirStore = {
-    async read(type, id) {
-      const rows = await db.query<VersionRow>(
-        `select ${VERSION_COLUMNS} from resource where resource_type = $1 and id = $2`,
-        [type, id],
-      );
+    async read(type, id, policy) {
+      const b = new Binder();
+      const where = `r.resource_type = ${b.bind(type)} and r.id = ${b.bind(id)}${visible(b, policy)}`;
+      const rows = await db.query<VersionRow>(`select ${columns('r')} from resource r where ${where}`, b.values);
       return rows[0] && toVersion(rows[0]);
     },
 
-    async vread(type, id, versionId) {
+    async vread(type, id, versionId, policy) {
+      const b = new Binder();
+      const key = (a: string) => `${a}.resource_type = $1 and ${a}.id = $2 and ${a}.version_id = $3`;
+      [type, id, versionId].forEach((v) => b.bind(v));
+      const cond = visible(b, policy);
       const rows = await db.query<VersionRow>(
-        `select ${VERSION_COLUMNS} from resource where resource_type = $1 and id = $2 and version_id = $3
+        `select ${columns('r')} from resource r where ${key('r')}${cond}
          union all
-         select ${VERSION_COLUMNS} from resource_history where resource_type = $1 and id = $2 and version_id = $3`,
-        [type, id, versionId],
+         select ${columns('h')} from resource_history h join resource r on r.resource_type = h.resource_type and r.id = h.id where ${key('h')}${cond}`,
+        b.values,
       );
       return rows[0] && toVersion(rows[0]);
     },
@@ -132,8 +145,8 @@ function storeOn(db: Db, indexer: Indexer): FhirStore {
       });
     },
 
-    async history(query) {
-      return readHistory(db, query);
+    async history(query, policy) {
+      return readHistory(db, query, policy);
     },
 
     search: (req, opts = {}) => searchPage(db, req, opts),
@@ -194,7 +207,7 @@ function canonical(value: unknown): string {
 
 async function lockCurrent(tx: Queryable, type: string, id: string): Promise<CurrentRow | undefined> {
   const rows = await tx.query<CurrentRow>(
-    `select rid::text as rid, ${VERSION_COLUMNS} from resource where resource_type = $1 and id = $2 for update`,
+    `select rid::text as rid, ${VERSION_COLUMNS}, compartments from resource where resource_type = $1 and id = $2 for update`,
     [type, id],
   );
   return rows[0];
@@ -242,7 +255,8 @@ async function replaceCurrent(tx: Queryable, current: CurrentRow, next: StoredVe
   );
   await tx.query(
     `update resource set version_id = $2, last_updated = $3, deleted = $4, content = $5, compartments = $6::text[] where rid = $1`,
-    [current.rid, next.versionId, next.lastUpdated, next.deleted, next.json ?? null, entries?.compartments ?? []],
+    // A delete keeps the compartments, so its history stays visible to the same people.
+    [current.rid, next.versionId, next.lastUpdated, next.deleted, next.json ?? null, entries?.compartments ?? current.compartments ?? []],
   );
   await tx.query(`with ${INDEX_TABLES.map((t, n) => `d${n} as (delete from ${t} where rid = $1)`).join(', ')} select 1`, [current.rid]);
   if (!entries) return;
@@ -258,31 +272,29 @@ async function replaceCurrent(tx: Queryable, current: CurrentRow, next: StoredVe
   await tx.query(sql, values);
 }
 
-async function readHistory(db: Queryable, q: HistoryQuery): Promise<HistoryPage> {
-  const values: unknown[] = [];
-  const where: string[] = [];
-  const bind = (v: unknown) => {
-    values.push(v);
-    return `$${values.length}`;
+async function readHistory(db: Queryable, q: HistoryQuery, policy?: Predicate): Promise<HistoryPage> {
+  const b = new Binder();
+  const where = (a: string): string => {
+    const w: string[] = [];
+    if (q.type) w.push(`${a}.resource_type = ${b.bind(q.type)}`);
+    if (q.id) w.push(`${a}.id = ${b.bind(q.id)}`);
+    if (q.since) w.push(`${a}.last_updated >= ${b.bind(q.since, 'timestamptz')}`);
+    if (q.after) {
+      const c = q.after;
+      w.push(`(${a}.last_updated, ${a}.resource_type, ${a}.id, ${a}.version_id) < (${b.bind(c.lastUpdated, 'timestamptz')}, ${b.bind(c.resourceType)}, ${b.bind(c.id)}, ${b.bind(c.versionId, 'int')})`);
+    }
+    if (policy) w.push(`(${policy(b, 'r')})`);
+    return w.length ? `where ${w.join(' and ')}` : '';
   };
-  if (q.type) where.push(`resource_type = ${bind(q.type)}`);
-  if (q.id) where.push(`id = ${bind(q.id)}`);
-  if (q.since) where.push(`last_updated >= ${bind(q.since)}::timestamptz`);
-  if (q.after) {
-    const a = q.after;
-    where.push(
-      `(last_updated, resource_type, id, version_id) < (${bind(a.lastUpdated)}::timestamptz, ${bind(a.resourceType)}, ${bind(a.id)}, ${bind(a.versionId)}::int)`,
-    );
-  }
-  const cond = where.length ? `where ${where.join(' and ')}` : '';
-  const limit = bind(q.count + 1);
+  const limit = q.count + 1;
   const rows = await db.query<VersionRow>(
     `select * from (
-       (select ${VERSION_COLUMNS}, last_updated as ts from resource ${cond} order by ts desc, resource_type desc, id desc limit ${limit})
+       (select ${columns('r')}, r.last_updated as ts from resource r ${where('r')} order by ts desc, r.resource_type desc, r.id desc limit ${limit})
        union all
-       (select ${VERSION_COLUMNS}, last_updated as ts from resource_history ${cond} order by ts desc, resource_type desc, id desc, version_id desc limit ${limit})
-     ) h order by ts desc, resource_type desc, id desc, version_id desc limit ${limit}`,
-    values,
+       (select ${columns('h')}, h.last_updated as ts from resource_history h join resource r on r.resource_type = h.resource_type and r.id = h.id ${where('h')}
+        order by ts desc, h.resource_type desc, h.id desc, h.version_id desc limit ${limit})
+     ) v order by ts desc, resource_type desc, id desc, version_id desc limit ${limit}`,
+    b.values,
   );
   const entries = rows.slice(0, q.count).map(toVersion);
   const last = entries[entries.length - 1];

@@ -21,6 +21,8 @@ export interface StoredVersion {
   deleted: boolean;
   /** The resource JSON as stored (meta.versionId and meta.lastUpdated included); absent for a delete. */
   json?: string;
+  /** The patient compartments of the resource's current version (for access checks and the audit log). */
+  compartments?: string[];
 }
 
 export interface UpdateOptions {
@@ -62,8 +64,9 @@ export interface HistoryPage {
 }
 
 export interface FhirStore {
-  read(type: string, id: string): Promise<StoredVersion | undefined>;
-  vread(type: string, id: string, versionId: number): Promise<StoredVersion | undefined>;
+  /** The current version; with a policy, only when the caller may see it (else undefined, like a missing one). */
+  read(type: string, id: string, policy?: Predicate): Promise<StoredVersion | undefined>;
+  vread(type: string, id: string, versionId: number, policy?: Predicate): Promise<StoredVersion | undefined>;
   /** Stores a new resource; `resource.id` must be set by the caller. */
   create(resource: Resource): Promise<StoredVersion>;
   /** Stores many new resources (ids set by the caller) with set-based SQL; for bundles and import. */
@@ -72,7 +75,7 @@ export interface FhirStore {
   update(resource: Resource, options?: UpdateOptions): Promise<UpdateResult>;
   /** Marks the resource deleted; returns the delete version, or undefined when there was nothing to delete. */
   delete(type: string, id: string, options?: UpdateOptions): Promise<StoredVersion | undefined>;
-  history(query: HistoryQuery): Promise<HistoryPage>;
+  history(query: HistoryQuery, policy?: Predicate): Promise<HistoryPage>;
   /** One page of a search, in one SQL statement. */
   search(req: SearchRequest, options?: CompileOptions): Promise<SearchPage>;
   /** The number of matches (or the planner's estimate). */

@@ -26,11 +26,18 @@ export interface TestApp {
   app: Hono;
   deps: Deps;
   driver: 'pg' | 'pglite';
-  request(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string> }): Promise<TestResponse>;
+  /**
+   * Sends a request through the app (no socket). It carries a system token (system/*.*) unless
+   * `token` names another (`null` sends none) or headers set Authorization.
+   */
+  request(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string>; token?: string | null }): Promise<TestResponse>;
+  /** A system token with the given scope. */
+  systemToken(scope?: string): Promise<string>;
   close(): Promise<void>;
 }
 
-export async function createTestDb(): Promise<{ db: Db; drop: () => Promise<void> }> {
+/** A fresh database: in-memory PGlite, or a new database on LOTS_TEST_DATABASE_URL (then `url` names it). */
+export async function createTestDb(): Promise<{ db: Db; url?: string; drop: () => Promise<void> }> {
   const serverUrl = process.env.LOTS_TEST_DATABASE_URL;
   if (!serverUrl) {
     const db = await createPgliteDb();
@@ -46,6 +53,7 @@ export async function createTestDb(): Promise<{ db: Db; drop: () => Promise<void
   const db = createPgDb(url.toString(), 20);
   return {
     db,
+    url: url.toString(),
     drop: async () => {
       await db.close();
       const c = new pg.Client({ connectionString: serverUrl });
@@ -61,12 +69,17 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const config = loadConfig({ BASE_URL: BASE, LOG_LEVEL: 'silent', ...env });
   const deps = await createDeps(config, process.env.LOTS_TEST_LOG ? createLogger('debug') : silentLogger, db);
   const app = createApp(deps);
+  const systemToken = (scope = 'system/*.*') => deps.tokens.issue({ sub: 'test', scope, client_id: 'test', lots_kind: 'system' }, 3600);
+  const defaultToken = await systemToken();
   return {
     app,
     deps,
     driver: db.driver,
+    systemToken,
     async request(method, path, init = {}) {
       const headers: Record<string, string> = { ...init.headers };
+      const token = init.token === undefined ? defaultToken : init.token;
+      if (token !== null && !Object.keys(headers).some((h) => h.toLowerCase() === 'authorization')) headers.authorization = `Bearer ${token}`;
       let body: string | undefined;
       if (init.body !== undefined) {
         body = typeof init.body === 'string' ? init.body : JSON.stringify(init.body);
@@ -83,6 +96,9 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       }
       return { status: res.status, headers: res.headers, text, body: parsed };
     },
-    close: drop,
+    async close() {
+      await deps.audit.close();
+      await drop();
+    },
   };
 }

@@ -10,6 +10,9 @@ import type { Validator } from '../../fhir/validate.js';
 import type { FhirStore } from '../../store/store.js';
 import type { PageTokenCodec } from '../../fhir/page-token.js';
 import type { SearchRegistry } from '../../fhir/search/registry.js';
+import type { Access } from '../../auth/policy.js';
+import type { Principal } from '../../auth/principal.js';
+import type { AuditQueue } from '../../auth/audit-queue.js';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -53,6 +56,11 @@ export interface FhirContext {
   resourceTypes: ReadonlySet<string>;
   pageTokens: PageTokenCodec;
   searchParams: SearchRegistry;
+  /** Who is calling (UNRESTRICTED for the server itself and with LOTS_AUTH=off). */
+  principal: Principal;
+  /** What the caller may reach, resolved for this request. */
+  access: Access;
+  audit: AuditQueue;
 }
 
 export type Interaction = (ctx: FhirContext, req: FhirRequest, match: RouteMatch) => Promise<FhirResponse>;

@@ -1,0 +1,53 @@
+/**
+ * @module auth/audit-queue
+ * AuditEvents of reads are written after the answer, in batches: a queue flushed every half second or
+ * at 500 events, and completely on shutdown, so a normal stop loses nothing. (Writes log in their own
+ * transaction instead; see the interactions.)
+ */
+import type { AuditEvent } from '@medplum/fhirtypes';
+import type { Logger } from '../log.js';
+
+export interface AuditQueue {
+  push(events: AuditEvent[]): void;
+  /** Writes everything queued so far. */
+  flush(): Promise<void>;
+  /** Flushes and stops the timer. */
+  close(): Promise<void>;
+}
+
+const BATCH = 500;
+const INTERVAL_MS = 500;
+
+export function createAuditQueue(write: (events: AuditEvent[]) => Promise<void>, log: Logger): AuditQueue {
+  let queue: AuditEvent[] = [];
+  let running: Promise<void> = Promise.resolve();
+  const flush = (): Promise<void> => {
+    running = running.then(async () => {
+      while (queue.length) {
+        const batch = queue.slice(0, BATCH);
+        try {
+          await write(batch);
+          queue = queue.slice(batch.length);
+        } catch (err) {
+          // Keep the events and try again at the next tick; an audit log must not lose entries.
+          log.error('audit write failed; will retry', { error: err instanceof Error ? err.message : String(err), queued: queue.length });
+          return;
+        }
+      }
+    });
+    return running;
+  };
+  const timer = setInterval(() => void flush(), INTERVAL_MS);
+  timer.unref();
+  return {
+    push(events) {
+      queue.push(...events);
+      if (queue.length >= BATCH) void flush();
+    },
+    flush,
+    async close() {
+      clearInterval(timer);
+      await flush();
+    },
+  };
+}

@@ -1,0 +1,93 @@
+/**
+ * @module auth/audit
+ * The access log Swedish patient data law requires: an AuditEvent (in the style of IHE BALP) for every
+ * read and write of patient data and every login, naming who, on whose behalf, which patient, which
+ * resource, the action, the outcome, when and through which client. One event per patient, so a
+ * patient searching "who viewed my record" sees only events about them.
+ */
+import { randomUUID } from 'node:crypto';
+import type { AuditEvent, AuditEventAgent, AuditEventEntity } from '@medplum/fhirtypes';
+import { PERSONNUMMER_SYSTEM } from '../fhir/identifiers/personnummer.js';
+import type { Principal } from './principal.js';
+
+export const HSA_ID_SYSTEM = 'urn:oid:1.2.752.29.4.19';
+export const CLIENT_ID_SYSTEM = 'https://lots.example/fhir/NamingSystem/client-id';
+
+export type AuditAction = 'C' | 'R' | 'U' | 'D' | 'E';
+
+export interface AuditFacts {
+  principal: Principal;
+  action: AuditAction;
+  /** The FHIR interaction or operation, e.g. read, search-type, create, $everything. */
+  interaction: string;
+  /** The patient the event is about (`Patient/x`). */
+  patient: string;
+  /** The resource read or written, when one. */
+  entity?: string;
+  /** The search query, for searches. */
+  query?: string;
+  success: boolean;
+  when?: Date;
+  /** For a guardian: the RelatedPerson through which they act. */
+  onBehalfOf?: string;
+}
+
+const REST_TYPE = { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' };
+const LOGIN_TYPE = { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110114', display: 'User Authentication' };
+const LOGIN_SUBTYPE = { system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110122', display: 'Login' };
+const PATIENT_ROLE = { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '1', display: 'Patient' };
+const DOMAIN_ROLE = { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '4', display: 'Domain Resource' };
+const QUERY_ROLE = { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '24', display: 'Query' };
+
+export function auditEvent(f: AuditFacts): AuditEvent {
+  const entity: AuditEventEntity[] = [{ what: { reference: f.patient }, role: PATIENT_ROLE }];
+  if (f.entity && f.entity !== f.patient) entity.push({ what: { reference: f.entity }, role: DOMAIN_ROLE });
+  if (f.query !== undefined) entity.push({ role: QUERY_ROLE, query: Buffer.from(f.query).toString('base64') });
+  return {
+    resourceType: 'AuditEvent',
+    id: randomUUID(),
+    type: REST_TYPE,
+    subtype: [{ system: 'http://hl7.org/fhir/restful-interaction', code: f.interaction }],
+    action: f.action,
+    recorded: (f.when ?? new Date()).toISOString(),
+    outcome: f.success ? '0' : '8',
+    agent: agents(f.principal, f.onBehalfOf),
+    source: { observer: { display: 'Lots' }, type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }] },
+    entity,
+  };
+}
+
+/** A login: feeds the access log and the statistics (logins by month, age band and gender). */
+export function loginEvent(principal: Principal, patient: string | undefined, when = new Date()): AuditEvent {
+  const event: AuditEvent = {
+    resourceType: 'AuditEvent',
+    id: randomUUID(),
+    type: LOGIN_TYPE,
+    subtype: [LOGIN_SUBTYPE],
+    action: 'E',
+    recorded: when.toISOString(),
+    outcome: '0',
+    agent: agents(principal),
+    source: { observer: { display: 'Lots' } },
+  };
+  if (patient) event.entity = [{ what: { reference: patient }, role: PATIENT_ROLE }];
+  return event;
+}
+
+function agents(p: Principal, onBehalfOf?: string): AuditEventAgent[] {
+  const person: AuditEventAgent = { requestor: true, who: { identifier: who(p), display: p.kind } };
+  if (onBehalfOf) person.who = { ...person.who, reference: onBehalfOf };
+  const client: AuditEventAgent = { requestor: false, who: { identifier: { system: CLIENT_ID_SYSTEM, value: p.clientId } }, type: { text: 'client' } };
+  return p.kind === 'system' ? [{ ...client, requestor: true }] : [person, client];
+}
+
+function who(p: Principal) {
+  switch (p.kind) {
+    case 'citizen':
+      return { system: PERSONNUMMER_SYSTEM, value: p.personnummer };
+    case 'staff':
+      return { system: HSA_ID_SYSTEM, value: p.hsaId };
+    default:
+      return { system: CLIENT_ID_SYSTEM, value: p.clientId };
+  }
+}

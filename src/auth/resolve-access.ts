@@ -1,0 +1,65 @@
+/**
+ * @module auth/resolve-access
+ * Works out, per request, what a principal may reach: for a citizen, their own Patient(s) found by
+ * personnummer and the children they act for as guardian (proxy-access.ts decides each child).
+ * Reads through the store with no policy: this is the server deciding, not the caller reading.
+ */
+import type { Consent, Patient, RelatedPerson, Resource } from '@medplum/fhirtypes';
+import { PERSONNUMMER_SYSTEM } from '../fhir/identifiers/personnummer.js';
+import { parseSearch } from '../fhir/search/parse.js';
+import type { SearchRegistry } from '../fhir/search/registry.js';
+import type { FhirStore } from '../store/store.js';
+import { isSealed } from './labels.js';
+import type { Access } from './policy.js';
+import type { Principal } from './principal.js';
+import { guardianMayAct, isGuardianRecord } from './proxy-access.js';
+
+export interface Lookup {
+  store: FhirStore;
+  registry: SearchRegistry;
+  resourceTypes: ReadonlySet<string>;
+  baseUrl: string;
+}
+
+/** Runs a search as the server (no policy) and returns the resources. */
+export async function find<T extends Resource>(l: Lookup, type: string, params: [string, string][], count = 100): Promise<T[]> {
+  const req = parseSearch([type], params, { registry: l.registry, resourceTypes: l.resourceTypes, strict: true, baseUrl: l.baseUrl, defaultCount: count, maxCount: 1000 });
+  req.total = 'none';
+  return (await l.store.search(req)).rows.map((r) => JSON.parse(r.json) as T);
+}
+
+export interface CitizenAccess {
+  /** Their own Patient ids (usually one). */
+  own: string[];
+  /** Children they act for now, with the RelatedPerson that makes them guardian. */
+  children: { patientId: string; relatedPersonId: string }[];
+}
+
+export async function citizenAccess(l: Lookup, personnummer: string, now = new Date()): Promise<CitizenAccess> {
+  const identifier = `${PERSONNUMMER_SYSTEM}|${personnummer}`;
+  const own = (await find<Patient>(l, 'Patient', [['identifier', identifier]])).filter((p) => !isSealed(p)).map((p) => p.id!);
+  const relations = (await find<RelatedPerson>(l, 'RelatedPerson', [['identifier', identifier]])).filter((rp) => isGuardianRecord(rp, personnummer));
+  const children: CitizenAccess['children'] = [];
+  for (const relation of relations) {
+    const childId = relation.patient.reference?.split('/')[1];
+    if (!childId) continue;
+    const [child] = await find<Patient>(l, 'Patient', [['_id', childId]]);
+    if (!child) continue;
+    const consents = (await find<Consent>(l, 'Consent', [['patient', `Patient/${childId}`], ['actor', `RelatedPerson/${relation.id}`]])).filter((c) => c.status === 'active');
+    if (guardianMayAct({ child, relation, consents }, now).allowed) children.push({ patientId: childId, relatedPersonId: relation.id! });
+  }
+  return { own, children };
+}
+
+export async function resolveAccess(l: Lookup, principal: Principal, now = new Date()): Promise<Access> {
+  switch (principal.kind) {
+    case 'system':
+      return { kind: 'unrestricted' };
+    case 'staff':
+      return { kind: 'staff', units: principal.units.map((u) => u.replace(/^Organization\//, '')), roles: principal.roles };
+    case 'citizen': {
+      const a = await citizenAccess(l, principal.personnummer, now);
+      return { kind: 'citizen', patients: [...a.own, ...a.children.map((c) => c.patientId)].map((id) => `Patient/${id}`) };
+    }
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * @module http/auth/client-auth
+ * Authenticates the OAuth client at the token endpoint: client_secret_basic (or _post), or
+ * private_key_jwt (a JWT signed with a key the client registered, as SMART Backend Services do),
+ * whose jti may be used once.
+ */
+import { createLocalJWKSet, jwtVerify } from 'jose';
+import { getClient, rememberAssertion, secretMatches, type Client } from '../../auth/clients.js';
+import type { Queryable } from '../../store/db/db.js';
+import { OAuthError } from './oauth-error.js';
+
+const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+export async function authenticateClient(db: Queryable, authorization: string | undefined, form: URLSearchParams, tokenUrl: string): Promise<Client> {
+  const assertion = form.get('client_assertion');
+  if (assertion) {
+    if (form.get('client_assertion_type') !== JWT_BEARER) throw new OAuthError(400, 'invalid_request', `client_assertion_type must be ${JWT_BEARER}`);
+    return byAssertion(db, assertion, tokenUrl);
+  }
+  const [id, secret] = basicCredentials(authorization) ?? [form.get('client_id'), form.get('client_secret')];
+  if (!id || !secret) throw new OAuthError(401, 'invalid_client', 'Authenticate the client with HTTP Basic (client_secret_basic) or a client_assertion (private_key_jwt)');
+  const client = await getClient(db, id);
+  if (!client?.secretHash || !(await secretMatches(secret, client.secretHash))) throw new OAuthError(401, 'invalid_client', 'Unknown client or wrong secret');
+  return client;
+}
+
+function basicCredentials(header: string | undefined): [string, string] | undefined {
+  const m = /^Basic\s+(.+)$/i.exec(header ?? '');
+  if (!m) return undefined;
+  const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
+  const i = decoded.indexOf(':');
+  if (i < 0) return undefined;
+  return [decodeURIComponent(decoded.slice(0, i)), decodeURIComponent(decoded.slice(i + 1))];
+}
+
+async function byAssertion(db: Queryable, assertion: string, tokenUrl: string): Promise<Client> {
+  let claims: { iss?: unknown; sub?: unknown };
+  try {
+    claims = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as typeof claims;
+  } catch {
+    throw new OAuthError(401, 'invalid_client', 'client_assertion is not a JWT');
+  }
+  const id = typeof claims.iss === 'string' ? claims.iss : '';
+  const client = await getClient(db, id);
+  if (!client?.jwks) throw new OAuthError(401, 'invalid_client', `No client "${id}" with a registered key`);
+  let payload;
+  try {
+    ({ payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks), { issuer: id, subject: id, audience: tokenUrl, maxTokenAge: '5m', requiredClaims: ['exp', 'jti'] }));
+  } catch (err) {
+    throw new OAuthError(401, 'invalid_client', `client_assertion rejected: ${(err as Error).message}`);
+  }
+  if (!(await rememberAssertion(db, String(payload.jti), new Date(payload.exp! * 1000)))) {
+    throw new OAuthError(401, 'invalid_client', 'client_assertion was already used (jti seen before)');
+  }
+  return client;
+}

@@ -1,0 +1,52 @@
+/**
+ * @module http/middleware/authenticate
+ * Verifies the bearer token of a FHIR request and builds the request's FhirContext: who is calling
+ * (principal) and what they may reach (access). No token is 401 with `WWW-Authenticate: Bearer`; with
+ * LOTS_AUTH=off every request is unrestricted.
+ */
+import type { MiddlewareHandler } from 'hono';
+import { UNRESTRICTED } from '../../../auth/principal.js';
+import { resolveAccess } from '../../../auth/resolve-access.js';
+import type { TokenService } from '../../../auth/tokens.js';
+import { FhirError, errors } from '../../../fhir/error.js';
+import type { FhirContext } from '../../fhir/types.js';
+
+declare module 'hono' {
+  interface ContextVariableMap {
+    fhir: FhirContext;
+  }
+}
+
+export interface AuthenticateOptions {
+  base: FhirContext;
+  tokens: TokenService;
+  enabled: boolean;
+  /** Paths (below the FHIR base) that need no token, e.g. `/metadata`. */
+  open: readonly string[];
+}
+
+export const authenticate = ({ base, tokens, enabled, open }: AuthenticateOptions): MiddlewareHandler =>
+  async function authenticate(c, next) {
+    const path = new URL(c.req.url).pathname.slice(base.config.basePath.length) || '/';
+    if (!enabled || open.includes(path)) {
+      c.set('fhir', { ...base, principal: UNRESTRICTED, access: { kind: 'unrestricted' } });
+      return next();
+    }
+    const header = c.req.header('authorization');
+    const m = /^Bearer\s+(\S+)$/i.exec(header ?? '');
+    if (!m) throw challenge(errors.unauthorized('This request needs an access token: Authorization: Bearer <token> (see /fhir/.well-known/smart-configuration)'));
+    let principal;
+    try {
+      principal = await tokens.verify(m[1]!);
+    } catch (err) {
+      throw err instanceof FhirError ? challenge(err, 'invalid_token') : err;
+    }
+    const access = await resolveAccess({ store: base.store, registry: base.searchParams, resourceTypes: base.resourceTypes, baseUrl: base.config.baseUrl }, principal);
+    c.set('fhir', { ...base, principal, access });
+    return next();
+  };
+
+function challenge(err: FhirError, code?: string): FhirError {
+  const value = code ? `Bearer realm="lots", error="${code}", error_description="${err.message.replace(/"/g, "'")}"` : 'Bearer realm="lots"';
+  return new FhirError(err.status, err.issues, { ...err.headers, 'WWW-Authenticate': value });
+}
