@@ -3,6 +3,8 @@
  * The one entry point: `lots serve | migrate`. Reads the settings, builds the app and serves it; the
  * only file with process-level side effects (signals, exit codes).
  */
+import { readdir } from 'node:fs/promises';
+import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { createApp, createDeps, openDb } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
@@ -17,6 +19,7 @@ Commands:
   serve            start the FHIR server (default)
   migrate          apply database migrations and exit
   import FILE...   load transaction/batch/collection Bundles, resources and NDJSON files
+  seed             load the demo region in seed/ (units, staff, citizens, forms, rules)
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -43,6 +46,8 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'import':
       return runImport(config, argv.slice(1));
+    case 'seed':
+      return runImport(config, await seedFiles());
     case 'help':
     case '--help':
       process.stdout.write(USAGE);
@@ -65,6 +70,11 @@ async function runImport(config: Config, files: string[]): Promise<number> {
   } finally {
     await deps.close();
   }
+}
+
+async function seedFiles(): Promise<string[]> {
+  const dir = new URL('../seed/', import.meta.url);
+  return (await readdir(dir)).filter((f) => f.endsWith('.json')).sort().map((f) => fileURLToPath(new URL(f, dir)));
 }
 
 async function runServer(config: Config): Promise<number> {
