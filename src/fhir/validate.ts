@@ -31,7 +31,7 @@ export interface ValidatorOptions {
 
 export function createValidator(options: ValidatorOptions = {}): Validator {
   const profiles = options.profiles ?? new Map<string, StructureDefinition>();
-  const checks = [...(options.checks ?? []), checkSwedishIdentifiers];
+  const checks = [...(options.checks ?? []), checkSwedishIdentifiers, checkNarratives];
   const find = (url: string) => profiles.get(url) ?? profiles.get(url.split('|')[0] ?? url);
   return {
     validate(resource, extra = []) {
@@ -187,5 +187,31 @@ export function checkEmptyStrings(resource: Resource): Issue[] {
     }
   };
   walk(resource, resource.resourceType);
+  return issues;
+}
+
+// https://hl7.org/fhir/R4/narrative.html#xhtml: no head or body, scripts, forms, base/link, frames,
+// iframes, objects, or event attributes (onClick ...). @medplum/core does not evaluate txt-1, and these are
+// what would run in a clinician's browser if a client rendered the narrative.
+const FORBIDDEN_ELEMENT = /<\s*(script|iframe|frame|frameset|object|embed|applet|form|input|button|textarea|select|head|body|base|link|meta|style)\b/i;
+const EVENT_ATTRIBUTE = /<[^>]*\s(on[a-z]+)\s*=/i;
+const SCRIPT_URL = /(href|src)\s*=\s*["']?\s*(javascript|vbscript):/i;
+
+/** Narrative XHTML (any `text.div`, in contained resources and Bundle entries too) must be safe to render. */
+export function checkNarratives(resource: Resource): Issue[] {
+  const issues: Issue[] = [];
+  visit(resource, resource.resourceType, (node, path) => {
+    const div = (node as { div?: unknown }).div;
+    if (!path.endsWith('.text') || typeof div !== 'string') return;
+    const found = FORBIDDEN_ELEMENT.exec(div)?.[0].replace(/\s/g, '') ?? EVENT_ATTRIBUTE.exec(div)?.[1] ?? SCRIPT_URL.exec(div)?.[0];
+    if (found) {
+      issues.push({
+        severity: 'error',
+        code: 'invariant',
+        diagnostics: `Constraint txt-1 not met: the narrative may only contain basic HTML formatting; found ${found}`,
+        expression: [`${path}.div`],
+      });
+    }
+  });
   return issues;
 }

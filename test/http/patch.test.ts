@@ -1,5 +1,6 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasErrors } from '../../src/fhir/validate.js';
 import { loadPatchCases } from '../../src/fhir/patch/xml-fixture.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -201,7 +202,7 @@ describe('JSON Patch', () => {
       expect(res.body.issue[0].diagnostics).toMatch(/id/);
     }
     expect((await t.request('GET', 'Patient/someone-else')).status).toBe(404);
-    expect((await t.request('GET', '_history?_count=1000')).body.entry.filter((e: any) => e.resource?.resourceType === 'Practitioner')).toEqual([]);
+    expect((await t.request('GET', 'Practitioner/_history')).body.entry ?? []).toEqual([]);
     await expectUnchanged(p);
   });
 
@@ -325,7 +326,11 @@ describe('FHIRPath Patch: the official test cases, end to end', () => {
   const corpus = new URL('../../../shared/corpus/fhir-patch-tests/fhir-patch-tests.xml', import.meta.url);
   const cases = loadPatchCases(corpus);
 
-  it('has cases', () => expect(cases.length).toBeGreaterThan(20));
+  it('has cases, nearly all of which a validating server accepts', () => {
+    expect(cases.length).toBeGreaterThan(20);
+    const refused = cases.filter((c) => c.output && hasErrors(t.deps.fhir.validator.validate(c.output))).map((c) => c.name);
+    expect(refused).toEqual(['Delete Nested Primitive #2', 'Consecutive operations']);
+  });
 
   for (const [n, c] of cases.entries()) {
     it(c.name, async () => {
@@ -333,7 +338,8 @@ describe('FHIRPath Patch: the official test cases, end to end', () => {
       const put = await t.request('PUT', `Patient/${id}`, { body: { ...c.input, id } });
       expect(put.status, JSON.stringify(put.body)).toBe(201);
       const res = await t.request('PATCH', `Patient/${id}`, { body: c.diff });
-      if (c.error !== undefined) {
+      // Two official outputs break pat-1 (a contact with nothing in it): a validating server refuses them.
+      if (c.error !== undefined || hasErrors(t.deps.fhir.validator.validate(c.output!))) {
         expect(res.status).toBe(422);
         await expectUnchanged(put.body);
         return;

@@ -14,6 +14,10 @@ export function isObject(value: unknown): value is Record<string, unknown> {
 export function bodyResource(req: FhirRequest, type: string): Resource {
   const body = req.body;
   if (body === undefined) throw errors.badRequest(`The request needs a ${type} resource as its body`);
+  // Form fields are a body only `_search` takes.
+  if (body instanceof URLSearchParams) {
+    throw errors.unsupportedMediaType(`Send the ${type} as FHIR JSON with Content-Type: application/fhir+json`);
+  }
   if (!isObject(body)) throw errors.badRequest('The body must be a JSON object (a FHIR resource)');
   if (typeof body.resourceType !== 'string') {
     throw errors.badRequest('The body has no resourceType; a FHIR resource needs one', ['resourceType']);

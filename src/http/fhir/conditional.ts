@@ -20,19 +20,39 @@ import { remove } from './delete.js';
 
 /** The resources matching `query` (at most 2: enough to tell none, one and several apart). */
 export async function findMatches(ctx: FhirContext, req: FhirRequest, type: string, query: string | URLSearchParams): Promise<SearchRow[]> {
-  const params = [...new URLSearchParams(query).entries()].filter(([k]) => !k.startsWith('_format') && k !== '_pretty');
+  const params = criteria(type, query);
   if (params.length === 0) throw errors.badRequest(`A conditional ${req.method} needs search criteria, e.g. ${type}?identifier=system|value`);
+  // The search parser skips an empty value before it checks the name, so `bogus=` would pass unnoticed.
+  const empty = params.find(([k, v]) => v === '' && !k.endsWith(':missing'));
+  if (empty) throw errors.badRequest(`The criterion ${empty[0]} has no value; conditional criteria must each restrict the match`, [empty[0]]);
   const strictReq: FhirRequest = { ...req, headers: { ...req.headers, prefer: 'handling=strict' } };
   const sreq = parseRequestSearch(ctx, strictReq, [type], params);
+  // `_count`, `_sort` and the like select nothing: criteria made only of them would match every resource.
+  if (sreq.filters.length === 0) {
+    throw errors.badRequest(`The criteria ${new URLSearchParams(params).toString()} do not restrict the ${type}s matched; use a search parameter such as identifier`);
+  }
   sreq.count = 2;
   sreq.total = 'none';
   return (await ctx.store.search(sreq)).rows;
 }
 
-/** Runs `fn` in one transaction holding a lock on the criteria. */
-function underLock<T>(ctx: FhirContext, type: string, query: string, fn: (tx: FhirContext) => Promise<T>): Promise<T> {
+/**
+ * The search parameters of conditional criteria. If-None-Exist may also be written as a relative URL
+ * (`Patient?identifier=...`), as HAPI accepts.
+ */
+function criteria(type: string, query: string | URLSearchParams): [string, string][] {
+  const text = typeof query === 'string' && query.startsWith(`${type}?`) ? query.slice(type.length + 1) : query;
+  return [...new URLSearchParams(text).entries()].filter(([k]) => !k.startsWith('_format') && k !== '_pretty');
+}
+
+/**
+ * Runs `fn` in one transaction holding a lock on the criteria. The key is the criteria in one spelling
+ * (percent-encoding, order), so an If-None-Exist and a PUT with the same criteria exclude each other.
+ */
+function underLock<T>(ctx: FhirContext, type: string, query: string | URLSearchParams, fn: (tx: FhirContext) => Promise<T>): Promise<T> {
+  const key = new URLSearchParams(criteria(type, query).sort(([a, x], [b, y]) => (a + '=' + x < b + '=' + y ? -1 : 1))).toString();
   return ctx.store.transaction(async (store) => {
-    await store.lock(`conditional:${type}?${query}`);
+    await store.lock(`conditional:${type}?${key}`);
     return fn({ ...ctx, store });
   });
 }
@@ -70,6 +90,14 @@ export const conditionalUpdate: Interaction = async (ctx, req, { type }) => {
     const match = matches[0];
     if (match && resource.id !== undefined && resource.id !== match.id) {
       throw errors.badRequest(`The id in the body ("${resource.id}") differs from the matching ${type}/${match.id}`, [`${type}.id`]);
+    }
+    if (!match && resource.id !== undefined) {
+      // No match but the body names a resource that exists: overwriting it would update a resource the
+      // criteria do not select (FHIR R5 makes this a 409; R4 is silent).
+      const existing = await tx.store.read(type!, checkId(resource.id));
+      if (existing && !existing.deleted) {
+        throw errors.conflict(`${type}/${resource.id} exists but does not match ${query}; it is not overwritten`);
+      }
     }
     resource.id = match?.id ?? (resource.id !== undefined ? checkId(resource.id) : randomUUID());
     return writeVersion(tx, resource, req.headers.ifMatch ? { ifMatch: parseETag(req.headers.ifMatch) } : {});

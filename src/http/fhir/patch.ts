@@ -6,7 +6,7 @@
  * concurrent write in between makes it 412 rather than a lost update.
  */
 import type { Parameters, Resource } from '@medplum/fhirtypes';
-import { errors } from '../../fhir/error.js';
+import { errors, FhirError } from '../../fhir/error.js';
 import { applyFhirPathPatch } from '../../fhir/patch/fhirpath-patch.js';
 import { applyJsonPatch } from '../../fhir/patch/json-patch.js';
 import { isObject } from './body.js';
@@ -17,6 +17,24 @@ import type { FhirContext, FhirRequest, FhirResponse, Interaction } from './type
 export const patch: Interaction = (ctx, req, { type, id }) => applyPatchTo(ctx, req, type!, id!);
 
 export async function applyPatchTo(ctx: FhirContext, req: FhirRequest, type: string, id: string): Promise<FhirResponse> {
+  // Patches of one resource take turns under a lock, so concurrent patches all apply instead of all
+  // but one failing. A PUT or DELETE may still land between the read and the write; without If-Match the
+  // client asked for "the current version", so the patch is re-applied to the new one.
+  return ctx.store.transaction(async (store) => {
+    await store.lock(`patch:${type}/${id}`);
+    const tx = { ...ctx, store };
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await patchCurrent(tx, req, type, id);
+      } catch (err) {
+        const retry = !req.headers.ifMatch && attempt < 3 && err instanceof FhirError && err.status === 412;
+        if (!retry) throw err;
+      }
+    }
+  });
+}
+
+async function patchCurrent(ctx: FhirContext, req: FhirRequest, type: string, id: string): Promise<FhirResponse> {
   const current = await ctx.store.read(type, id);
   if (!current) throw errors.notFound(`${type}/${id} is not known`);
   if (current.deleted) throw errors.gone(`${type}/${id} has been deleted`);

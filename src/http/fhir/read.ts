@@ -21,9 +21,18 @@ export function respondWithVersion(req: FhirRequest, version: StoredVersion): Fh
   return { status: 200, raw: version.json!, headers };
 }
 
+function versionOf(tag: string): number | undefined {
+  try {
+    return parseETag(tag, 'If-None-Match');
+  } catch {
+    return undefined;
+  }
+}
+
 function notModified(req: FhirRequest, v: StoredVersion): boolean {
   const { ifNoneMatch, ifModifiedSince } = req.headers;
-  if (ifNoneMatch) return ifNoneMatch.trim() === '*' || parseETag(ifNoneMatch, 'If-None-Match') === v.versionId;
+  // A list of ETags is allowed (RFC 9110 13.1.2); one that is not ours (e.g. "abc") just does not match.
+  if (ifNoneMatch) return ifNoneMatch.split(',').some((tag) => tag.trim() === '*' || versionOf(tag) === v.versionId);
   if (ifModifiedSince) {
     const since = Date.parse(ifModifiedSince);
     // HTTP dates have second precision; compare at that precision.

@@ -4,6 +4,7 @@
  * Pure over FhirRequest, so HTTP requests and bundle entries are routed by the same code.
  * Operations are expanded from their definitions (every level, GET when safe, `$` or `%24`).
  */
+import { allows, type Op } from '../../auth/scopes.js';
 import { errors } from '../../fhir/error.js';
 import { checkId } from './body.js';
 import type { OperationDef, OperationLevel } from './operations/operation.js';
@@ -28,6 +29,21 @@ export interface Interactions {
 }
 
 type Shape = 'system' | 'type' | 'instance' | 'typeHistory' | 'instanceHistory' | 'version' | 'search' | 'compartment' | 'metadata' | 'systemHistory';
+
+/** What each interaction needs from the token's scopes (SMART v2 letters); undefined: checked elsewhere. */
+const NEEDS: Partial<Record<keyof Interactions, Op>> = {
+  read: 'r',
+  vread: 'r',
+  create: 'c',
+  update: 'u',
+  patch: 'u',
+  delete: 'd',
+  searchType: 's',
+  searchCompartment: 's',
+  conditionalUpdate: 'u',
+  conditionalDelete: 'd',
+  conditionalPatch: 'u',
+};
 
 /** [shape, method] -> interaction name. HEAD is answered like GET. */
 const TABLE: ReadonlyArray<readonly [Shape, Method, keyof Interactions]> = [
@@ -69,7 +85,11 @@ export function createRouter(interactions: Interactions, operations: readonly Op
         const allowed = TABLE.filter(([s]) => s === shape).map(([, m]) => m);
         throw errors.methodNotAllowed(`${req.method} is not allowed here; use ${allowed.join(', ') || 'another path'}`);
       }
-      return interactions[row[2]](ctx, req, match);
+      const name = row[2];
+      const type = name === 'searchCompartment' ? match.compartmentType : match.type;
+      const op = name === 'history' && match.id ? 'r' : name === 'history' && match.type ? 's' : NEEDS[name];
+      if (op && type) requireScope(ctx, type, op);
+      return interactions[name](ctx, req, match);
     },
   };
 }
@@ -97,6 +117,15 @@ function parsePath(ctx: FhirContext, segments: readonly string[]): { shape: Shap
   throw errors.notFound(`No FHIR endpoint at /${segments.join('/')}`);
 }
 
+const OP_NAMES: Record<Op, string> = { c: 'create', r: 'read', u: 'update', d: 'delete', s: 'search' };
+
+/** 403 when the token's scopes do not cover `op` on `type`. */
+export function requireScope(ctx: FhirContext, type: string, op: Op): void {
+  if (!allows(ctx.principal.grants, type, op)) {
+    throw errors.forbidden(`The access token's scopes (${ctx.principal.scope}) do not allow ${OP_NAMES[op]} on ${type}`);
+  }
+}
+
 function checkType(ctx: FhirContext, type: string): string {
   if (!ctx.resourceTypes.has(type)) {
     throw errors.notFound(`"${type}" is not a resource type this server supports (FHIR R4 resource types are case-sensitive)`);
@@ -119,5 +148,6 @@ function runOperation(
   }
   if (method === 'GET' && op.affectsState) throw errors.methodNotAllowed(`$${op.name} changes data; call it with POST`);
   if (method !== 'GET' && method !== 'POST') throw errors.methodNotAllowed(`Operations are called with POST (or GET when they change nothing)`);
+  if (match.type) requireScope(ctx, match.type, op.scope ?? (op.affectsState ? 'u' : 'r'));
   return op.handler(ctx, req, match);
 }

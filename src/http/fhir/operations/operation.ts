@@ -3,6 +3,7 @@
  * An `$operation` as data: its name, the levels and types it applies to, whether GET may call it, and
  * its handler. The route table and the CapabilityStatement are both derived from the list of these.
  */
+import type { Op } from '../../../auth/scopes.js';
 import type { FhirContext, FhirRequest, FhirResponse, RouteMatch } from '../types.js';
 
 export type OperationLevel = 'system' | 'type' | 'instance';
@@ -16,5 +17,7 @@ export interface OperationDef {
   types?: readonly string[];
   /** True when it changes nothing, so GET may call it. */
   affectsState: boolean;
+  /** What the token's scopes must allow on the type (default: r, or u when it changes state). */
+  scope?: Op;
   handler: (ctx: FhirContext, req: FhirRequest, match: RouteMatch) => Promise<FhirResponse>;
 }

@@ -1,8 +1,9 @@
 /**
  * @module http/fhir/operations/validate
  * `$validate`, https://hl7.org/fhir/R4/resource-operation-validate.html, at type and instance level.
- * The body is the resource, or a Parameters with `resource` (and optional `mode`, `profile`). It answers
- * 200 with an OperationOutcome listing every issue, whether or not the resource is valid.
+ * The body is the resource, or a Parameters with `resource` (and optional `mode`, `profile`); `mode` and
+ * `profile` may also be URL parameters. It answers 200 with an OperationOutcome listing every issue,
+ * whether or not the resource is valid.
  */
 import type { Parameters, Resource } from '@medplum/fhirtypes';
 import { errors, outcome } from '../../../fhir/error.js';
@@ -34,7 +35,12 @@ export const validateOperation: OperationDef = {
     if (mode === 'update' && id && resource.id !== id) {
       throw errors.badRequest(`For mode=update the resource id must be "${id}"`, [`${type}.id`]);
     }
-    const issues = ctx.validator.validate(resource);
+    // The spec: a server that cannot validate against a nominated profile SHALL return an error.
+    const profile = profileFromBody(req.body) ?? req.query.get('profile') ?? undefined;
+    if (profile && !ctx.validator.knowsProfile(profile)) {
+      throw errors.badRequest(`The profile ${profile} is not known to this server, so it cannot validate against it`, ['profile']);
+    }
+    const issues = ctx.validator.validate(resource, profile ? [profile] : []);
     const result = hasErrors(issues)
       ? issues
       : [...issues, { severity: 'information' as const, code: 'informational' as const, diagnostics: 'No errors found' }];
@@ -46,6 +52,12 @@ function resourceFromBody(body: unknown): Resource | undefined {
   if (!isObject(body) || typeof body.resourceType !== 'string') return undefined;
   if (body.resourceType !== 'Parameters') return body as unknown as Resource;
   return (body as unknown as Parameters).parameter?.find((p) => p.name === 'resource')?.resource;
+}
+
+function profileFromBody(body: unknown): string | undefined {
+  if (!isObject(body) || body.resourceType !== 'Parameters') return undefined;
+  const p = (body as unknown as Parameters).parameter?.find((x) => x.name === 'profile');
+  return p?.valueUri ?? p?.valueCanonical ?? p?.valueString;
 }
 
 function modeFromBody(body: unknown): string | undefined {
