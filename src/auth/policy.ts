@@ -107,7 +107,7 @@ export function unitPatients(b: Binder, units: string): string {
   )::text[]`;
 }
 
-export type WriteCheck = { allowed: boolean; reason?: string } | { sql: Predicate; reason: string };
+export type WriteCheck = { allowed: boolean; reason?: string } | { sql: (b: Binder) => string; reason: string };
 
 /**
  * May `access` write a resource of `type` whose content puts it in `compartments`? Either a decision,

@@ -4,6 +4,7 @@
  * parsing), hands it to the router, and renders the FhirResponse (Prefer, _pretty, HEAD, 304).
  */
 import type { Context } from 'hono';
+import { mustRedact, redactJson } from '../auth/redact.js';
 import { errors, information } from '../fhir/error.js';
 import { bodyKind, responseMediaType } from './negotiate.js';
 import type { Router } from './fhir/routes.js';
@@ -63,6 +64,10 @@ export async function handleFhir(c: Context, ctx: FhirContext, router: Router): 
   const mediaType = responseMediaType(c.req.query('_format') ?? null, c.req.header('accept'));
   const req = await toFhirRequest(c, ctx.config.basePath);
   const res = await router.handle(ctx, req);
+  if (mustRedact(ctx.principal)) {
+    if (res.raw !== undefined) res.raw = redactJson(res.raw);
+    else if (res.resource !== undefined) res.raw = redactJson(JSON.stringify(res.resource));
+  }
   return render(c, req, res, mediaType);
 }
 

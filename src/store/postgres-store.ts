@@ -8,7 +8,7 @@ import { errors } from '../fhir/error.js';
 import type { IndexEntries } from '../fhir/search/index-entries.js';
 import type { Db, Queryable } from './db/db.js';
 import { SQLSTATE, sqlState } from './db/db.js';
-import type { FhirStore, HistoryPage, HistoryQuery, StoredVersion, UpdateOptions, UpdateResult } from './store.js';
+import type { FhirStore, HistoryPage, HistoryQuery, StoredVersion } from './store.js';
 import { INDEX_TABLES, bulkInsertSql, indexInsertCtes } from './write-sql.js';
 import { searchCount, searchIncludes, searchPage } from './search/run.js';
 import { Binder } from './search/binder.js';
@@ -95,17 +95,24 @@ function storeOn(db: Db, indexer: Indexer): FhirStore {
       return versions;
     },
 
+    async holds(expression) {
+      const b = new Binder();
+      const rows = await db.query<{ ok: boolean }>(`select (${expression(b)}) as ok`, b.values);
+      return rows[0]?.ok === true;
+    },
+
     async update(resource, options = {}) {
       const type = resource.resourceType;
       const id = requireId(resource);
       try {
         return await inTransaction(async (tx) => {
           const current = await lockCurrent(tx, type, id);
+          if (current && options.policy && !(await visibleTo(tx, current, options.policy))) throw errors.notFound(`${type}/${id} is not known`);
           if (!current) {
             if (options.mustExist) throw errors.notFound(`${type}/${id} does not exist`);
             if (options.ifMatch !== undefined) throw versionConflict(type, id, options.ifMatch, undefined);
             const version = stamp(resource, 1, new Date());
-            await insertNew(tx, [version], [indexer(resource)]);
+            await insertNew(tx, ...withExtra([version], [indexer(resource)], options.alsoCreate, indexer));
             return { version, created: true };
           }
           checkIfMatch(current, options.ifMatch);
@@ -115,6 +122,7 @@ function storeOn(db: Db, indexer: Indexer): FhirStore {
           }
           const version = stamp(resource, current.version_id + 1, after(current.last_updated));
           await replaceCurrent(tx, current, version, indexer(resource));
+          if (options.alsoCreate?.length) await insertNew(tx, ...withExtra([], [], options.alsoCreate, indexer));
           return { version, created: current.deleted };
         });
       } catch (err) {
@@ -127,6 +135,7 @@ function storeOn(db: Db, indexer: Indexer): FhirStore {
     async delete(type, id, options = {}) {
       return inTransaction(async (tx) => {
         const current = await lockCurrent(tx, type, id);
+        if (current && options.policy && !(await visibleTo(tx, current, options.policy))) return undefined;
         if (!current) {
           if (options.ifMatch !== undefined) throw versionConflict(type, id, options.ifMatch, undefined);
           return undefined;
@@ -141,6 +150,8 @@ function storeOn(db: Db, indexer: Indexer): FhirStore {
           deleted: true,
         };
         await replaceCurrent(tx, current, version, undefined);
+        if (options.alsoCreate?.length) await insertNew(tx, ...withExtra([], [], options.alsoCreate, indexer));
+        if (current.compartments) version.compartments = current.compartments;
         return version;
       });
     },
@@ -162,6 +173,19 @@ function storeOn(db: Db, indexer: Indexer): FhirStore {
     },
   };
   return store;
+}
+
+/** Adds new resources (AuditEvents) to an insert of versions and their index entries. */
+function withExtra(versions: StoredVersion[], entries: IndexEntries[], extra: Resource[] | undefined, indexer: Indexer): [StoredVersion[], IndexEntries[]] {
+  if (!extra?.length) return [versions, entries];
+  const now = new Date();
+  return [[...versions, ...extra.map((r) => stamp(r, 1, now))], [...entries, ...extra.map(indexer)]];
+}
+
+async function visibleTo(tx: Queryable, current: CurrentRow, policy: Predicate): Promise<boolean> {
+  const b = new Binder();
+  const rows = await tx.query(`select 1 from resource r where r.rid = ${b.bind(current.rid, 'bigint')} and (${policy(b, 'r')})`, b.values);
+  return rows.length > 0;
 }
 
 function requireId(resource: Resource): string {

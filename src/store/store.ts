@@ -6,6 +6,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import type { IncludeRule, SearchRequest } from '../fhir/search/request.js';
 import type { CompileOptions, Predicate } from './search/compile.js';
+import type { Binder } from './search/binder.js';
 import type { SearchPage, SearchRow } from './search/run.js';
 
 export type { CompileOptions, PageCursor, Predicate } from './search/compile.js';
@@ -30,6 +31,10 @@ export interface UpdateOptions {
   ifMatch?: number;
   /** When true, an absent resource is not created (for PATCH). */
   mustExist?: boolean;
+  /** New resources to store in the same transaction (the write's AuditEvents). */
+  alsoCreate?: Resource[];
+  /** Only a version the caller may see counts as existing; an invisible one is 404. */
+  policy?: Predicate;
 }
 
 export interface UpdateResult {
@@ -84,6 +89,8 @@ export interface FhirStore {
   includes(rows: readonly SearchRow[], include: IncludeRule[], revinclude: IncludeRule[], policy?: Predicate): Promise<SearchRow[]>;
   /** Runs `fn` with a store bound to one database transaction. */
   transaction<T>(fn: (store: FhirStore) => Promise<T>): Promise<T>;
+  /** Evaluates a boolean SQL expression (an access rule that depends on stored data). */
+  holds(expression: (b: Binder) => string): Promise<boolean>;
   /** Serialises callers that use the same key until the enclosing transaction ends (e.g. conditional create). */
   lock(key: string): Promise<void>;
 }

@@ -4,6 +4,7 @@
  * this server really does: its resource types, interactions, search parameters and operations.
  */
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
+import { authUrls } from '../auth/routes.js';
 import type { OperationDef } from './operations/operation.js';
 import type { FhirContext, FhirRequest, FhirResponse, RouteMatch } from './types.js';
 
@@ -40,11 +41,28 @@ function build(ctx: FhirContext, operations: readonly OperationDef[]): Capabilit
     rest: [
       {
         mode: 'server',
+        security: security(ctx),
         resource,
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'search-system' }, { code: 'history-system' }],
         operation: operations
           .filter((o) => o.levels.includes('system'))
           .map((o) => ({ name: o.name, definition: o.definition })),
+      },
+    ],
+  };
+}
+
+/** SMART on FHIR: where tokens come from (the oauth-uris extension, SMART App Launch 1.0). */
+function security(ctx: FhirContext): NonNullable<CapabilityStatement['rest']>[number]['security'] {
+  const urls = authUrls(ctx.config.baseUrl);
+  return {
+    cors: true,
+    service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
+    description: 'OAuth2 bearer tokens (JWT). System clients use client_credentials; see .well-known/smart-configuration.',
+    extension: [
+      {
+        url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
+        extension: [{ url: 'token', valueUri: urls.token }],
       },
     ],
   };

@@ -13,8 +13,9 @@ import { applyPatchTo } from './patch.js';
 import { respondWithVersion } from './read.js';
 import { parseRequestSearch } from './search.js';
 import { writeVersion } from './update.js';
-import { locationHeader, parseETag, versionHeaders } from './version-headers.js';
-import { validateForWrite } from './validate-write.js';
+import { createOne } from './create.js';
+import { readPolicy } from './access.js';
+import { parseETag } from './version-headers.js';
 import type { FhirContext, FhirRequest, FhirResponse, Interaction } from './types.js';
 import { remove } from './delete.js';
 
@@ -33,7 +34,8 @@ export async function findMatches(ctx: FhirContext, req: FhirRequest, type: stri
   }
   sreq.count = 2;
   sreq.total = 'none';
-  return (await ctx.store.search(sreq)).rows;
+  const policy = readPolicy(ctx, 's');
+  return (await ctx.store.search(sreq, policy ? { policy } : {})).rows;
 }
 
 /**
@@ -70,14 +72,7 @@ export function conditionalCreate(ctx: FhirContext, req: FhirRequest, type: stri
       return respondWithVersion({ ...req, headers: {} }, existing!);
     }
     resource.id = randomUUID();
-    validateForWrite(tx, resource);
-    const version = await tx.store.create(resource);
-    return {
-      status: 201,
-      raw: version.json!,
-      headers: { ...versionHeaders(version), ...locationHeader(tx.config.baseUrl, version) },
-      preferApplies: true,
-    };
+    return createOne(tx, resource);
   });
 }
 

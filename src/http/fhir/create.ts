@@ -5,22 +5,31 @@
  * Conditional create (If-None-Exist) is in `conditional.ts`.
  */
 import { randomUUID } from 'node:crypto';
+import type { Resource } from '@medplum/fhirtypes';
+import { auditWrite, checkWrite, compartmentsOf } from './access.js';
 import { bodyResource } from './body.js';
 import { conditionalCreate } from './conditional.js';
 import { locationHeader, versionHeaders } from './version-headers.js';
 import { validateForWrite } from './validate-write.js';
-import type { Interaction } from './types.js';
+import type { FhirContext, FhirResponse, Interaction } from './types.js';
 
 export const create: Interaction = async (ctx, req, { type }) => {
   const resource = bodyResource(req, type!);
   if (req.headers.ifNoneExist) return conditionalCreate(ctx, req, type!, resource, req.headers.ifNoneExist);
   resource.id = randomUUID();
+  return createOne(ctx, resource);
+};
+
+/** Validates, checks access and stores a new resource with its AuditEvents in one statement. */
+export async function createOne(ctx: FhirContext, resource: Resource): Promise<FhirResponse> {
   validateForWrite(ctx, resource);
-  const version = await ctx.store.create(resource);
+  const compartments = compartmentsOf(ctx, resource);
+  await checkWrite(ctx, resource, 'c', compartments);
+  const [version] = await ctx.store.createMany([resource, ...auditWrite(ctx, 'create', 'C', `${resource.resourceType}/${resource.id}`, compartments)]);
   return {
     status: 201,
-    raw: version.json!,
-    headers: { ...versionHeaders(version), ...locationHeader(ctx.config.baseUrl, version) },
+    raw: version!.json!,
+    headers: { ...versionHeaders(version!), ...locationHeader(ctx.config.baseUrl, version!) },
     preferApplies: true,
   };
-};
+}

@@ -9,6 +9,7 @@ import type { Parameters, Resource } from '@medplum/fhirtypes';
 import { errors, FhirError } from '../../fhir/error.js';
 import { applyFhirPathPatch } from '../../fhir/patch/fhirpath-patch.js';
 import { applyJsonPatch } from '../../fhir/patch/json-patch.js';
+import { readPolicy } from './access.js';
 import { isObject } from './body.js';
 import { writeVersion } from './update.js';
 import { parseETag } from './version-headers.js';
@@ -35,7 +36,7 @@ export async function applyPatchTo(ctx: FhirContext, req: FhirRequest, type: str
 }
 
 async function patchCurrent(ctx: FhirContext, req: FhirRequest, type: string, id: string): Promise<FhirResponse> {
-  const current = await ctx.store.read(type, id);
+  const current = await ctx.store.read(type, id, readPolicy(ctx));
   if (!current) throw errors.notFound(`${type}/${id} is not known`);
   if (current.deleted) throw errors.gone(`${type}/${id} has been deleted`);
   const ifMatch = req.headers.ifMatch ? parseETag(req.headers.ifMatch) : current.versionId;

@@ -15,6 +15,8 @@ import { processingOrder } from './bundle-plan.js';
 import { entryRequest, responseEntry } from './bundle-entry.js';
 import { findMatches } from './conditional.js';
 import { validateForWrite } from './validate-write.js';
+import { auditWrite, checkWrite, compartmentsOf, readPolicy } from './access.js';
+import { requireScope } from './routes.js';
 import { locationHeader, versionHeaders } from './version-headers.js';
 import type { Router } from './routes.js';
 import type { FhirContext, FhirRequest, FhirResponse } from './types.js';
@@ -129,12 +131,13 @@ async function execute(tx: FhirContext, plans: Plan[], prefer: string | undefine
 
 async function existing(tx: FhirContext, plan: Plan): Promise<FhirResponse> {
   const type = plan.entry.request!.url!.split('?')[0]!;
-  const v = await tx.store.read(type, plan.existingId!);
+  const v = await tx.store.read(type, plan.existingId!, readPolicy(tx));
   return { status: 200, raw: v!.json!, headers: versionHeaders(v!) };
 }
 
 async function bulkCreate(tx: FhirContext, plans: Plan[], results: EntryParts[], prefer: string | undefined): Promise<void> {
   const resources: Resource[] = [];
+  const touched = new Set<string>();
   for (const plan of plans) {
     await atEntry(plan, async () => {
       const type = plan.entry.request!.url!.split('?')[0]!;
@@ -144,10 +147,16 @@ async function bulkCreate(tx: FhirContext, plans: Plan[], results: EntryParts[],
       }
       resource.id = plan.createId!;
       validateForWrite(tx, resource);
+      requireScope(tx, type, 'c');
+      const compartments = compartmentsOf(tx, resource);
+      await checkWrite(tx, resource, 'c', compartments);
+      for (const patient of compartments) touched.add(patient);
       resources.push(resource);
     });
   }
-  const versions = await tx.store.createMany(resources);
+  // One AuditEvent per patient for the whole transaction, not one per entry.
+  const audit = auditWrite(tx, 'transaction', 'C', '', [...touched]);
+  const versions = (await tx.store.createMany([...resources, ...audit])).slice(0, resources.length);
   versions.forEach((v, k) => {
     const res: FhirResponse = { status: 201, raw: v.json!, headers: { ...versionHeaders(v), ...locationHeader(tx.config.baseUrl, v) } };
     results[plans[k]!.index] = responseEntry(tx, res, prefer);

@@ -7,6 +7,7 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { errors } from '../../fhir/error.js';
 import type { UpdateOptions } from '../../store/store.js';
+import { auditWrite, checkWrite, compartmentsOf, readPolicy } from './access.js';
 import { bodyResource, checkId } from './body.js';
 import { locationHeader, parseETag, versionHeaders } from './version-headers.js';
 import { validateForWrite } from './validate-write.js';
@@ -29,7 +30,11 @@ export const update: Interaction = async (ctx, req, { type, id }) => {
 export async function writeVersion(ctx: FhirContext, resource: Resource, options: UpdateOptions): Promise<FhirResponse> {
   checkId(resource.id!);
   validateForWrite(ctx, resource);
-  const { version, created } = await ctx.store.update(resource, options);
+  const compartments = compartmentsOf(ctx, resource);
+  await checkWrite(ctx, resource, 'u', compartments);
+  const audit = auditWrite(ctx, 'update', 'U', `${resource.resourceType}/${resource.id}`, compartments);
+  const policy = readPolicy(ctx);
+  const { version, created } = await ctx.store.update(resource, { ...options, ...(audit.length ? { alsoCreate: audit } : {}), ...(policy ? { policy } : {}) });
   const headers = { ...versionHeaders(version), ...(created ? locationHeader(ctx.config.baseUrl, version) : {}) };
   return { status: created ? 201 : 200, raw: version.json!, headers, preferApplies: true };
 }

@@ -22,7 +22,8 @@ export const everythingOperation: OperationDef = {
     const patient = await ctx.store.read('Patient', id!);
     if (!patient || patient.deleted) throw errors.notFound(`Patient/${id} is not known`);
     const typeParam = req.query.get('_type');
-    const types = typeParam ? typeParam.split(',').map((t) => t.trim()) : [...ctx.resourceTypes];
+    // The access log is about the record, not part of it: it comes only when _type asks for it.
+    const types = typeParam ? typeParam.split(',').map((t) => t.trim()) : [...ctx.resourceTypes].filter((t) => t !== 'AuditEvent');
     for (const t of types) if (!ctx.resourceTypes.has(t)) throw errors.badRequest(`_type: "${t}" is not a resource type`, ['_type']);
     const member = `Patient/${id}`;
     return search(ctx, searchRequest(req), {
