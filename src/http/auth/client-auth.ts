@@ -45,9 +45,13 @@ async function byAssertion(db: Queryable, assertion: string, tokenUrl: string): 
   if (!client?.jwks) throw new OAuthError(401, 'invalid_client', `No client "${id}" with a registered key`);
   let payload;
   try {
-    ({ payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks), { issuer: id, subject: id, audience: tokenUrl, maxTokenAge: '5m', requiredClaims: ['exp', 'jti'] }));
+    ({ payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks), { issuer: id, subject: id, audience: tokenUrl, requiredClaims: ['exp', 'jti'] }));
   } catch (err) {
     throw new OAuthError(401, 'invalid_client', `client_assertion rejected: ${(err as Error).message}`);
+  }
+  // SMART Backend Services: exp no more than five minutes ahead.
+  if (payload.exp! * 1000 > Date.now() + 5 * 60_000 + 10_000) {
+    throw new OAuthError(401, 'invalid_client', 'client_assertion exp must be at most 5 minutes in the future');
   }
   if (!(await rememberAssertion(db, String(payload.jti), new Date(payload.exp! * 1000)))) {
     throw new OAuthError(401, 'invalid_client', 'client_assertion was already used (jti seen before)');
