@@ -14,7 +14,7 @@ import { respondWithVersion } from './read.js';
 import { parseRequestSearch } from './search.js';
 import { writeVersion } from './update.js';
 import { createOne } from './create.js';
-import { readPolicy } from './access.js';
+import { readPolicy } from '../../domain/repository.js';
 import { parseETag } from './version-headers.js';
 import type { FhirContext, FhirRequest, FhirResponse, Interaction } from './types.js';
 import { remove } from './delete.js';

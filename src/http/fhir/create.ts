@@ -6,11 +6,11 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
-import { auditWrite, checkWrite, compartmentsOf } from './access.js';
+import { auditWrite, checkWrite, compartmentsOf } from '../../domain/repository.js';
 import { bodyResource } from './body.js';
 import { conditionalCreate } from './conditional.js';
 import { locationHeader, versionHeaders } from './version-headers.js';
-import { validateForWrite } from './validate-write.js';
+import { validateForWrite } from '../../domain/repository.js';
 import type { FhirContext, FhirResponse, Interaction } from './types.js';
 
 export const create: Interaction = async (ctx, req, { type }) => {

@@ -5,7 +5,7 @@
  */
 import type { Resource } from '@medplum/fhirtypes';
 import { information } from '../../fhir/error.js';
-import { auditWrite, checkWrite, readPolicy } from './access.js';
+import { auditWrite, checkWrite, readPolicy } from '../../domain/repository.js';
 import type { UpdateOptions } from '../../store/store.js';
 import { parseETag, versionHeaders } from './version-headers.js';
 import type { Interaction } from './types.js';

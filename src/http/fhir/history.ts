@@ -7,7 +7,7 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { bundleJson, link, type EntryParts } from '../../fhir/bundle.js';
 import { errors } from '../../fhir/error.js';
-import { auditRead, readPolicy } from './access.js';
+import { auditRead, readPolicy } from '../../domain/repository.js';
 import type { HistoryCursor, HistoryQuery, StoredVersion } from '../../store/store.js';
 import { pageUrl, parseCount } from './paging.js';
 import { etag } from './version-headers.js';

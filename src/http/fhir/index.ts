@@ -7,8 +7,7 @@ import { capabilities } from './capabilities.js';
 import { create } from './create.js';
 import { remove } from './delete.js';
 import { history } from './history.js';
-import { validateOperation } from './operations/validate.js';
-import { everythingOperation } from './operations/everything.js';
+import { operations } from './operations/index.js';
 import { read } from './read.js';
 import { createRouter, type Router } from './routes.js';
 import { update } from './update.js';
@@ -18,7 +17,6 @@ import { patch } from './patch.js';
 import { searchCompartment, searchSystem, searchType } from './search.js';
 
 export function createFhirRouter(): Router {
-  const operations = [validateOperation, everythingOperation];
   const router: Router = createRouter(
     {
       read,

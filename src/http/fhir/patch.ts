@@ -9,7 +9,7 @@ import type { Parameters, Resource } from '@medplum/fhirtypes';
 import { errors, FhirError } from '../../fhir/error.js';
 import { applyFhirPathPatch } from '../../fhir/patch/fhirpath-patch.js';
 import { applyJsonPatch } from '../../fhir/patch/json-patch.js';
-import { readPolicy } from './access.js';
+import { readPolicy } from '../../domain/repository.js';
 import { isObject } from './body.js';
 import { writeVersion } from './update.js';
 import { parseETag } from './version-headers.js';

@@ -4,7 +4,7 @@
  * 304 for a conditional read (If-None-Match / If-Modified-Since) of an unchanged version.
  */
 import { errors } from '../../fhir/error.js';
-import { auditRead, readPolicy } from './access.js';
+import { auditRead, readPolicy } from '../../domain/repository.js';
 import type { StoredVersion } from '../../store/store.js';
 import { parseETag, versionHeaders } from './version-headers.js';
 import type { FhirRequest, FhirResponse, Interaction } from './types.js';

@@ -14,8 +14,8 @@ import { conditionalReferences, isPlaceholder, mapStrings, rewriteReferences } f
 import { processingOrder } from './bundle-plan.js';
 import { entryRequest, responseEntry } from './bundle-entry.js';
 import { findMatches } from './conditional.js';
-import { validateForWrite } from './validate-write.js';
-import { auditWrite, checkWrite, compartmentsOf, readPolicy } from './access.js';
+import { validateForWrite } from '../../domain/repository.js';
+import { auditWrite, checkWrite, compartmentsOf, readPolicy } from '../../domain/repository.js';
 import { requireScope } from './routes.js';
 import { locationHeader, versionHeaders } from './version-headers.js';
 import type { Router } from './routes.js';

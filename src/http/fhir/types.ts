@@ -4,15 +4,8 @@
  * and transaction entries re-dispatch through the same code as HTTP requests.
  */
 import type { Resource } from '@medplum/fhirtypes';
-import type { Config } from '../../config.js';
-import type { Logger } from '../../log.js';
-import type { Validator } from '../../fhir/validate.js';
-import type { FhirStore } from '../../store/store.js';
 import type { PageTokenCodec } from '../../fhir/page-token.js';
-import type { SearchRegistry } from '../../fhir/search/registry.js';
-import type { Access } from '../../auth/policy.js';
-import type { Principal } from '../../auth/principal.js';
-import type { AuditQueue } from '../../auth/audit-queue.js';
+import type { DomainContext } from '../../domain/context.js';
 
 export type Method = 'GET' | 'HEAD' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
@@ -47,20 +40,9 @@ export interface FhirResponse {
   preferApplies?: boolean;
 }
 
-/** What every interaction may use; built once in `app.ts`. */
-export interface FhirContext {
-  config: Config;
-  store: FhirStore;
-  validator: Validator;
-  log: Logger;
-  resourceTypes: ReadonlySet<string>;
+/** What every interaction may use; built once in `app.ts`, per request by the authenticate middleware. */
+export interface FhirContext extends DomainContext {
   pageTokens: PageTokenCodec;
-  searchParams: SearchRegistry;
-  /** Who is calling (UNRESTRICTED for the server itself and with LOTS_AUTH=off). */
-  principal: Principal;
-  /** What the caller may reach, resolved for this request. */
-  access: Access;
-  audit: AuditQueue;
 }
 
 export type Interaction = (ctx: FhirContext, req: FhirRequest, match: RouteMatch) => Promise<FhirResponse>;

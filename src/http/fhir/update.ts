@@ -7,10 +7,10 @@
 import type { Resource } from '@medplum/fhirtypes';
 import { errors } from '../../fhir/error.js';
 import type { UpdateOptions } from '../../store/store.js';
-import { auditWrite, checkWrite, compartmentsOf, readPolicy } from './access.js';
+import { auditWrite, checkWrite, compartmentsOf, readPolicy } from '../../domain/repository.js';
 import { bodyResource, checkId } from './body.js';
 import { locationHeader, parseETag, versionHeaders } from './version-headers.js';
-import { validateForWrite } from './validate-write.js';
+import { validateForWrite } from '../../domain/repository.js';
 import type { FhirContext, FhirResponse, Interaction } from './types.js';
 
 export const update: Interaction = async (ctx, req, { type, id }) => {

@@ -4,7 +4,7 @@
  * answers 410.
  */
 import { errors } from '../../fhir/error.js';
-import { auditRead, readPolicy } from './access.js';
+import { auditRead, readPolicy } from '../../domain/repository.js';
 import { respondWithVersion } from './read.js';
 import { versionHeaders } from './version-headers.js';
 import type { Interaction } from './types.js';

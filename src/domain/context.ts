@@ -1,0 +1,27 @@
+/**
+ * @module domain/context
+ * What a domain service needs from a request: the store, who is calling and what they may reach, the
+ * search registry, validation and the access log. The HTTP layer's FhirContext is one of these.
+ */
+import type { AuditQueue } from '../auth/audit-queue.js';
+import type { Access } from '../auth/policy.js';
+import type { Principal } from '../auth/principal.js';
+import type { Config } from '../config.js';
+import type { SearchRegistry } from '../fhir/search/registry.js';
+import type { Validator } from '../fhir/validate.js';
+import type { Logger } from '../log.js';
+import type { FhirStore } from '../store/store.js';
+
+export interface DomainContext {
+  config: Config;
+  store: FhirStore;
+  validator: Validator;
+  log: Logger;
+  resourceTypes: ReadonlySet<string>;
+  searchParams: SearchRegistry;
+  /** Who is calling (UNRESTRICTED for the server itself and with LOTS_AUTH=off). */
+  principal: Principal;
+  /** What the caller may reach, resolved for this request. */
+  access: Access;
+  audit: AuditQueue;
+}

@@ -1,0 +1,7 @@
+/**
+ * @module http/fhir/operations/cases
+ * The $operations of the cases e-service (see src/domain/cases/).
+ */
+import type { OperationDef } from './operation.js';
+
+export const casesOperations: OperationDef[] = [];

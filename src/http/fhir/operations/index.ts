@@ -1,0 +1,12 @@
+/**
+ * @module http/fhir/operations
+ * Every `$operation` Lots serves, as data; the router and the CapabilityStatement are derived from it.
+ */
+import { bookingOperations } from './booking.js';
+import { casesOperations } from './cases.js';
+import { everythingOperation } from './everything.js';
+import type { OperationDef } from './operation.js';
+import { triageOperations } from './triage.js';
+import { validateOperation } from './validate.js';
+
+export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations];
