@@ -4,7 +4,7 @@
  * a request needs is built here and passed down.
  */
 import { randomBytes } from 'node:crypto';
-import type { AuditEvent } from '@medplum/fhirtypes';
+import type { AuditEvent, SearchParameter } from '@medplum/fhirtypes';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createAuditQueue, type AuditQueue } from './auth/audit-queue.js';
@@ -27,7 +27,7 @@ import { createFhirRouter } from './http/fhir/index.js';
 import type { FhirContext } from './http/fhir/types.js';
 import { authenticate } from './http/middleware/authenticate/index.js';
 import type { Logger } from './log.js';
-import { loadProfiles } from './profiles.js';
+import { loadProfileResources, profilesByUrl } from './profiles.js';
 import type { Db } from './store/db/db.js';
 import { isMigrated, migrate } from './store/db/migrate.js';
 import { createPgDb } from './store/db/pg.js';
@@ -60,8 +60,9 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   const applied = await migrate(database);
   if (applied.length) log.info('migrations applied', { migrations: applied });
   warmUpBindings();
-  const validator: Validator = createValidator({ profiles: await loadProfiles(), checks: [checkRequiredBindings] });
-  const searchParams = createSearchRegistry(baseSearchParameters(), resourceTypes);
+  const conformance = await loadProfileResources();
+  const validator: Validator = createValidator({ profiles: profilesByUrl(conformance), checks: [checkRequiredBindings] });
+  const searchParams = createSearchRegistry([...baseSearchParameters(), ...conformance.filter((r): r is SearchParameter => r.resourceType === 'SearchParameter')], resourceTypes);
   const store = createPostgresStore(database, createExtractor(searchParams, { baseUrl: config.baseUrl }));
   const pageTokens = createPageTokenCodec(await serverKey(database, 'page-token'));
   const audit = createAuditQueue((events: AuditEvent[]) => store.createMany(events).then(() => undefined), log);

@@ -20,8 +20,12 @@ export async function loadProfileResources(dir: URL = PROFILES_DIR): Promise<Res
 
 /** The StructureDefinitions in `profiles/`, by canonical URL (and `url|version`). */
 export async function loadProfiles(dir?: URL): Promise<Map<string, StructureDefinition>> {
+  return profilesByUrl(await loadProfileResources(dir));
+}
+
+export function profilesByUrl(resources: readonly Resource[]): Map<string, StructureDefinition> {
   const map = new Map<string, StructureDefinition>();
-  for (const r of await loadProfileResources(dir)) {
+  for (const r of resources) {
     if (r.resourceType !== 'StructureDefinition' || !r.url) continue;
     map.set(r.url, r);
     if (r.version) map.set(`${r.url}|${r.version}`, r);

@@ -33,6 +33,10 @@ export interface TestApp {
   request(method: string, path: string, init?: { body?: unknown; headers?: Record<string, string>; token?: string | null }): Promise<TestResponse>;
   /** A system token with the given scope. */
   systemToken(scope?: string): Promise<string>;
+  /** A citizen's token from the demo login (as BankID would give). */
+  citizenToken(personnummer: string): Promise<string>;
+  /** A staff member's token from the demo login (as SITHS would give); units are Organization ids. */
+  staffToken(hsaId: string, units: string[], roles: string[]): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -71,11 +75,18 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
   const app = createApp(deps);
   const systemToken = (scope = 'system/*.*') => deps.tokens.issue({ sub: 'test', scope, client_id: 'test', lots_kind: 'system' }, 3600);
   const defaultToken = await systemToken();
+  const demo = async (form: URLSearchParams) => {
+    const res = await app.request('http://localhost:8080/auth/demo/token', { method: 'POST', body: form.toString(), headers: { 'content-type': 'application/x-www-form-urlencoded' } });
+    if (res.status !== 200) throw new Error(`demo login failed: ${res.status} ${await res.text()}`);
+    return ((await res.json()) as { access_token: string }).access_token;
+  };
   return {
     app,
     deps,
     driver: db.driver,
     systemToken,
+    citizenToken: (personnummer) => demo(new URLSearchParams({ personnummer })),
+    staffToken: (hsaId, units, roles) => demo(new URLSearchParams([['hsa_id', hsaId], ...units.map((u) => ['unit', u]), ...roles.map((r) => ['role', r])])),
     async request(method, path, init = {}) {
       const headers: Record<string, string> = { ...init.headers };
       const token = init.token === undefined ? defaultToken : init.token;
