@@ -28,7 +28,8 @@ type DateRange = Omit<DateEntry, 'param'>;
 type Ref = Omit<ReferenceEntry, 'param'>;
 type Qty = Omit<QuantityEntry, 'param'>;
 
-const lower = (s: string | undefined): string | null => (s ? s.toLowerCase() : null);
+/** Display text as `:text` compares it: folded like string search. */
+const folded = (s: string | undefined): string | null => (s ? normalizeString(s) || null : null);
 const str = (s: unknown): string | null => (typeof s === 'string' && s !== '' ? s : null);
 
 export function tokens(tv: TypedValue): Token[] {
@@ -39,12 +40,12 @@ export function tokens(tv: TypedValue): Token[] {
     case 'CodeableConcept': {
       const cc = value as CodeableConcept;
       const out = (cc.coding ?? []).map(coding);
-      if (cc.text) out.push({ system: null, code: null, text: lower(cc.text) });
+      if (cc.text) out.push({ system: null, code: null, text: folded(cc.text) });
       return out;
     }
     case 'Identifier': {
       const id = value as Identifier;
-      return [{ system: str(id.system), code: str(id.value), text: lower(id.type?.text) }];
+      return [{ system: str(id.system), code: str(id.value), text: folded(id.type?.text) }];
     }
     case 'ContactPoint': {
       const cp = value as ContactPoint;
@@ -62,7 +63,7 @@ export function tokens(tv: TypedValue): Token[] {
 }
 
 function coding(c: Coding): Token {
-  return { system: str(c.system), code: str(c.code), text: lower(c.display) };
+  return { system: str(c.system), code: str(c.code), text: folded(c.display) };
 }
 
 /** For `identifier:of-type=typeSystem|typeCode|value`: system holds `typeSystem|typeCode`. */

@@ -10,6 +10,9 @@ import { emptyIndexEntries, type CompositeEntry, type IndexEntries } from './ind
 import { parsedExpression, type SearchParamDef, type SearchRegistry } from './registry.js';
 import * as v from './extract-values.js';
 
+/** Searched on the resource row itself (its id and last_updated columns), so they get no index rows. */
+const FROM_RESOURCE_ROW = new Set(['_id', '_lastUpdated']);
+
 export interface ExtractOptions {
   /** This server's FHIR base; absolute references to it are indexed as local ones. */
   baseUrl: string;
@@ -24,6 +27,7 @@ function extract(registry: SearchRegistry, options: ExtractOptions, resource: Re
   const type = resource.resourceType;
   const root = [toTypedValue(relativize(resource, `${options.baseUrl}/`) as Resource)];
   for (const def of registry.forType(type)) {
+    if (FROM_RESOURCE_ROW.has(def.code)) continue;
     const atom = parsedExpression(type, def);
     if (!atom) continue;
     const values = evalFhirPathTyped(atom, root);

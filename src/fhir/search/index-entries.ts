@@ -8,7 +8,7 @@ export interface TokenEntry {
   param: string;
   system: string | null;
   code: string | null;
-  /** Display text, lower-cased, for `:text`. */
+  /** Display text, folded as for string search (normalizeString), for `:text`. */
   text: string | null;
 }
 export interface StringEntry {

@@ -31,6 +31,8 @@ export function splitUnescaped(value: string, sep: string): string[] {
 export const unescape = (s: string): string => s.replace(/\\([\\,|$])/g, '$1');
 
 export function parseValue(type: ParamType, raw: string, name: string, modifier?: string, baseUrl = ''): ParsedValue {
+  // Postgres text cannot hold NUL; reject it here rather than fail in the database.
+  if (raw.includes('\u0000')) throw errors.badRequest(`${name} contains a NUL character`, [name]);
   switch (type) {
     case 'token':
       return parseToken(raw, modifier);
@@ -47,7 +49,7 @@ export function parseValue(type: ParamType, raw: string, name: string, modifier?
     case 'quantity':
       return parseQuantity(raw, name);
     case 'reference':
-      return parseReference(unescape(raw), modifier, baseUrl);
+      return parseReference(unescape(raw), name, modifier, baseUrl);
     default:
       throw errors.badRequest(`Searching by ${name} (a ${type} parameter) is not supported`, [name]);
   }
@@ -108,11 +110,11 @@ function parseQuantity(raw: string, name: string): ParsedValue {
 
 const TYPED_ID = /^([A-Z][A-Za-z]+)\/([A-Za-z0-9\-.]{1,64})(?:\/_history\/\d+)?$/;
 
-function parseReference(raw: string, modifier: string | undefined, baseUrl: string): ParsedValue {
+function parseReference(raw: string, name: string, modifier: string | undefined, baseUrl: string): ParsedValue {
   const value = baseUrl && raw.startsWith(baseUrl + '/') ? raw.slice(baseUrl.length + 1) : raw;
   if (/^[a-z][a-z0-9+.-]*:/.test(value)) return { kind: 'reference', url: value };
   const m = TYPED_ID.exec(value);
   if (m) return { kind: 'reference', type: m[1]!, id: m[2]! };
   if (/^[A-Za-z0-9\-.]{1,64}$/.test(value)) return modifier ? { kind: 'reference', type: modifier, id: value } : { kind: 'reference', id: value };
-  throw errors.badRequest(`"${value}" is not a reference; use an id, Type/id or an absolute URL`);
+  throw errors.badRequest(`${name}: "${value}" is not a reference; use an id, Type/id or an absolute URL`, [name]);
 }

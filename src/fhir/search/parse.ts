@@ -19,8 +19,8 @@ export interface ParseOptions {
   maxCount: number;
 }
 
-/** Result parameters and parameters that are not searches; `_page` is Lots' page token. */
-const CONTROL = new Set(['_format', '_pretty', '_page', '_type']);
+/** Parameters that are not searches; `_page` is Lots' page token. */
+const CONTROL = new Set(['_format', '_pretty', '_page']);
 
 const MODIFIERS: Record<string, readonly string[]> = {
   string: ['exact', 'contains', 'missing'],
@@ -37,11 +37,12 @@ const MODIFIERS: Record<string, readonly string[]> = {
 class Unknown extends Error {}
 
 export function parseSearch(types: string[], params: Iterable<[string, string]>, o: ParseOptions): SearchRequest {
-  const req: SearchRequest = { types, filters: [], sort: [], count: o.defaultCount, total: 'accurate', include: [], revinclude: [], used: [], ignored: [], pending: [] };
+  const req: SearchRequest = { types, filters: [], sort: [], count: o.defaultCount, include: [], revinclude: [], used: [], ignored: [], pending: [] };
   for (const [name, value] of params) {
     if (CONTROL.has(name)) continue;
     try {
-      if (parseResultParam(req, name, value, o)) req.used.push([name, value]);
+      const used = parseResultParam(req, name, value, o);
+      if (used !== undefined) req.used.push([name, used]);
       else if (value === '' && !name.endsWith(':missing')) continue;
       else {
         req.filters.push(parseFilter(types, name, value, o, req));
@@ -56,40 +57,47 @@ export function parseSearch(types: string[], params: Iterable<[string, string]>,
   return req;
 }
 
-/** Handles `_count`, `_sort` and the other result parameters; false when `name` is not one. */
-function parseResultParam(req: SearchRequest, name: string, value: string, o: ParseOptions): boolean {
+/**
+ * Handles `_count`, `_sort` and the other result parameters, returning the value to show in `self`;
+ * undefined when `name` is not one.
+ */
+function parseResultParam(req: SearchRequest, name: string, value: string, o: ParseOptions): string | undefined {
   switch (name) {
     case '_count': {
       if (!/^\d+$/.test(value)) throw errors.badRequest(`_count must be a whole number; got "${value}"`, ['_count']);
       req.count = Math.min(Number(value), o.maxCount);
-      return true;
+      // `self` shows the count actually used (a larger one is capped, as HAPI does).
+      return String(req.count);
     }
+    case '_type':
+      // The types are the caller's (system search); `self` keeps them like any other parameter.
+      return value;
     case '_sort':
       req.sort = value.split(',').filter(Boolean).map((key) => parseSort(req.types, key, o));
-      return true;
+      return value;
     case '_total':
       if (value !== 'none' && value !== 'estimate' && value !== 'accurate') {
         throw errors.badRequest(`_total must be none, estimate or accurate; got "${value}"`, ['_total']);
       }
       req.total = value;
-      return true;
+      return value;
     case '_summary':
       if (!['true', 'text', 'data', 'count', 'false'].includes(value)) {
         throw errors.badRequest(`_summary must be true, text, data, count or false; got "${value}"`, ['_summary']);
       }
       req.summary = value as SummaryMode;
-      return true;
+      return value;
     case '_elements':
       req.elements = value.split(',').map((e) => e.trim()).filter(Boolean);
-      return true;
+      return value;
     default:
       break;
   }
   const include = /^_(rev)?include(:iterate|:recurse)?$/.exec(name);
-  if (!include) return false;
+  if (!include) return undefined;
   const rule = parseInclude(value, !!include[2], !!include[1], o);
   (include[1] ? req.revinclude : req.include).push(rule);
-  return true;
+  return value;
 }
 
 function parseSort(types: string[], key: string, o: ParseOptions): SortRule {

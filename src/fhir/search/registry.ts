@@ -4,7 +4,7 @@
  * created at run time. Each is resolved per resource type (its FHIRPath narrowed to that type), and
  * composites get their components resolved.
  */
-import { getExpressionForResourceType, getParsedExpressionForResourceType } from '@medplum/core';
+import { getExpressionForResourceType, parseFhirPath } from '@medplum/core';
 import type { SearchParameter } from '@medplum/fhirtypes';
 
 export type ParamType = 'number' | 'date' | 'string' | 'token' | 'reference' | 'composite' | 'quantity' | 'uri' | 'special';
@@ -112,7 +112,20 @@ function narrow(type: string, expression: string): string | undefined {
   return rest ? `${type} | ${rest}` : type;
 }
 
-/** Parses (once, cached by @medplum/core) the FHIRPath of a param for a type. */
-export function parsedExpression(type: string, def: SearchParamDef): ReturnType<typeof getParsedExpressionForResourceType> | undefined {
-  return def.expression ? getParsedExpressionForResourceType(type, def.expression) : undefined;
+type ParsedExpression = ReturnType<typeof parseFhirPath>;
+const parsed = new WeakMap<SearchParamDef, ParsedExpression>();
+
+/**
+ * Parses (once per definition) the FHIRPath of a param, already narrowed to its type. Not
+ * @medplum/core's `getParsedExpressionForResourceType`: it narrows again and drops a bare `Observation`
+ * from `Observation | Observation.component`, losing the top-level half of the combo composites.
+ */
+export function parsedExpression(_type: string, def: SearchParamDef): ParsedExpression | undefined {
+  if (!def.expression) return undefined;
+  let atom = parsed.get(def);
+  if (!atom) {
+    atom = parseFhirPath(def.expression);
+    parsed.set(def, atom);
+  }
+  return atom;
 }

@@ -69,7 +69,11 @@ export interface SearchRequest {
   filters: Filter[];
   sort: SortRule[];
   count: number;
-  total: 'none' | 'estimate' | 'accurate';
+  /**
+   * `_total`. When absent, the total is given only when it is known without counting: when the
+   * matches end on the page returned (as HAPI does by default; counting doubles the cost of a search).
+   */
+  total?: 'none' | 'estimate' | 'accurate';
   summary?: SummaryMode;
   elements?: string[];
   include: IncludeRule[];

@@ -11,7 +11,7 @@ import { errors, outcome, type Issue } from '../../fhir/error.js';
 import { parseSearch } from '../../fhir/search/parse.js';
 import type { SearchRequest } from '../../fhir/search/request.js';
 import { subset } from '../../fhir/subset.js';
-import type { PageCursor, Predicate, SearchRow } from '../../store/store.js';
+import type { PageCursor, Predicate, SearchPage, SearchRow } from '../../store/store.js';
 import { DEFAULT_COUNT, MAX_COUNT } from './paging.js';
 import type { FhirContext, FhirRequest, FhirResponse, Interaction } from './types.js';
 
@@ -20,12 +20,13 @@ interface PageState {
   p: [string, string][];
   /** Cursors of this page and those before it (for `previous`); the last is this page's start. */
   c: (PageCursor | null)[];
-  /** The total, counted once on the first page. */
+  /** The total, counted once on the first page (`_total=accurate` or `estimate`). */
   t?: number;
 }
 
 export interface SearchScope {
-  types: string[];
+  /** The types searched; undefined for a system search, where `_type` chooses them (all when absent). */
+  types?: string[];
   /** Path below the base for links, e.g. `Patient` or `Patient/123/Observation`. */
   path: string;
   /** A further restriction (a compartment), ANDed with the query. */
@@ -34,12 +35,14 @@ export interface SearchScope {
 
 export const searchType: Interaction = (ctx, req, { type }) => search(ctx, req, { types: [type!], path: type! });
 
-export const searchSystem: Interaction = (ctx, req) => {
-  const typeParam = req.query.get('_type');
-  const types = typeParam ? typeParam.split(',').map((t) => t.trim()).filter(Boolean) : [...ctx.resourceTypes];
-  for (const t of types) if (!ctx.resourceTypes.has(t)) throw errors.badRequest(`_type: "${t}" is not a resource type`, ['_type']);
-  return search(ctx, req, { types, path: '' });
-};
+export const searchSystem: Interaction = (ctx, req) => search(ctx, req, { path: '' });
+
+/** The types of a system search: those in `_type` (repeatable, comma-separated), or all. */
+function systemTypes(ctx: FhirContext, params: [string, string][]): string[] {
+  const named = params.filter(([k]) => k === '_type').flatMap(([, v]) => v.split(',').map((t) => t.trim()).filter(Boolean));
+  for (const t of named) if (!ctx.resourceTypes.has(t)) throw errors.badRequest(`_type: "${t}" is not a resource type`, ['_type']);
+  return named.length ? [...new Set(named)] : [...ctx.resourceTypes];
+}
 
 export const searchCompartment: Interaction = (ctx, req, { type, id, compartmentType }) => {
   if (type !== 'Patient') throw errors.notFound(`Compartment search is supported for the Patient compartment only, not ${type}`);
@@ -67,15 +70,19 @@ export function parseRequestSearch(ctx: FhirContext, req: FhirRequest, types: st
 export async function search(ctx: FhirContext, req: FhirRequest, scope: SearchScope): Promise<FhirResponse> {
   const token = req.query.get('_page');
   const state: PageState = token ? ctx.pageTokens.decode<PageState>(token) : { p: requestParams(req), c: [null] };
-  const sreq = parseRequestSearch(ctx, req, scope.types, state.p);
+  const sreq = parseRequestSearch(ctx, req, scope.types ?? systemTypes(ctx, state.p), state.p);
   const cursor = state.c[state.c.length - 1] ?? undefined;
   const options = { ...(scope.restrict ? { policy: scope.restrict } : {}), ...(cursor ? { cursor } : {}) };
 
-  const summaryCount = sreq.summary === 'count';
-  const page = summaryCount ? { rows: [] as SearchRow[] } : await ctx.store.search(sreq, options);
+  // `_summary=count` and `_count=0` ask for the total alone, so it is counted.
+  const summaryCount = sreq.summary === 'count' || sreq.count === 0;
+  const page: SearchPage = summaryCount ? { rows: [] } : await ctx.store.search(sreq, options);
   let total = state.t;
-  if (total === undefined && (sreq.total !== 'none' || summaryCount)) {
-    total = await ctx.store.count(sreq, scope.restrict ? { policy: scope.restrict } : {}, sreq.total === 'estimate');
+  if (total === undefined && (summaryCount || sreq.total === 'accurate' || sreq.total === 'estimate')) {
+    total = await ctx.store.count(sreq, scope.restrict ? { policy: scope.restrict } : {}, !summaryCount && sreq.total === 'estimate');
+  } else if (total === undefined && sreq.total === undefined && !page.next) {
+    // The last page: every earlier page was full, so the total is known without counting.
+    total = (state.c.length - 1) * sreq.count + page.rows.length;
   }
   // The scope restricts the matches only: an included practitioner is not in the patient compartment.
   const included = page.rows.length ? await ctx.store.includes(page.rows, sreq.include, sreq.revinclude) : [];
@@ -85,7 +92,7 @@ export async function search(ctx: FhirContext, req: FhirRequest, scope: SearchSc
   const header: Omit<Bundle, 'entry'> = { resourceType: 'Bundle', type: 'searchset' };
   if (total !== undefined) header.total = total;
   header.link = [link('self', token ? `${base}?_page=${token}` : selfUrl(base, sreq)), link('first', pageLink([null]))];
-  if ('next' in page && page.next) header.link.push(link('next', pageLink([...state.c, page.next])));
+  if (page.next) header.link.push(link('next', pageLink([...state.c, page.next])));
   if (state.c.length > 1) header.link.push(link('previous', pageLink(state.c.slice(0, -1))));
 
   const entries: EntryParts[] = [

@@ -32,15 +32,18 @@ export interface PageCursor {
 export interface CompileOptions {
   policy?: Predicate;
   cursor?: PageCursor;
+  /** The instant `ap` on dates is relative to; the time of compiling when absent. */
+  now?: Date;
 }
 
-type Kind = { table: string; predicate: (b: Binder, i: string, v: ParamFilter['values'][number], modifier?: string) => string };
+type Value = ParamFilter['values'][number];
+type Kind = { table: string; predicate: (b: Binder, i: string, v: Value, modifier: string | undefined, now: Date) => string };
 
 const KINDS: Partial<Record<ParamType, Kind>> = {
   token: { table: TOKEN_TABLE, predicate: tokenPredicate },
   string: { table: STRING_TABLE, predicate: stringPredicate },
   uri: { table: URI_TABLE, predicate: uriPredicate },
-  date: { table: DATE_TABLE, predicate: datePredicate },
+  date: { table: DATE_TABLE, predicate: (b, i, v, _m, now) => datePredicate(b, i, v, now) },
   number: { table: NUMBER_TABLE, predicate: numberPredicate },
   quantity: { table: QUANTITY_TABLE, predicate: (b, i, v) => quantityPredicate(b, i, v) },
   reference: { table: REFERENCE_TABLE, predicate: referencePredicate },
@@ -51,11 +54,13 @@ const KINDS: Partial<Record<ParamType, Kind>> = {
 export function compileSearch(req: SearchRequest, opts: CompileOptions = {}): CompiledQuery {
   const b = new Binder();
   const where = whereClause(b, req, opts);
-  const sorts = req.sort.map((s) => sortExpression(b, s));
+  const sorts = req.sort.map((s, n) => sortKey(b, s, `s${n}`));
   if (opts.cursor) where.push(keysetCondition(b, req.sort, sorts, opts.cursor));
-  const keys = sorts.map((s, n) => `, (${s})::text as s${n}`).join('');
-  const order = [...req.sort.map((s, n) => `${sorts[n]} ${s.descending ? 'desc' : 'asc'} nulls last`), 'r.rid'].join(', ');
-  const text = `select r.rid::text as rid, r.resource_type, r.id, r.content${keys} from resource r where ${where.join(' and ')} order by ${order} limit ${b.bind(req.count + 1)}`;
+  const keys = sorts.map((s, n) => `, (${s.expr})::text as s${n}`).join('');
+  const joins = sorts.flatMap((s) => (s.join ? [` ${s.join}`] : [])).join('');
+  // Resource columns are never null: without `nulls last` their ORDER BY matches resource_type_updated.
+  const order = [...req.sort.map((s, n) => `${sorts[n]!.expr} ${s.descending ? 'desc' : 'asc'}${sorts[n]!.join ? ' nulls last' : ''}`), 'r.rid'].join(', ');
+  const text = `select r.rid::text as rid, r.resource_type, r.id, r.content${keys} from resource r${joins} where ${where.join(' and ')} order by ${order} limit ${b.bind(req.count + 1)}`;
   return { text, values: b.values };
 }
 
@@ -64,48 +69,74 @@ export function compileCount(req: SearchRequest, opts: CompileOptions = {}): Com
   return { text: `select count(*)::int as n from resource r where ${whereClause(b, req, opts).join(' and ')}`, values: b.values };
 }
 
+/**
+ * The conditions on `resource r`. Every index subquery names its resource type as well as the rid
+ * (redundant, since the rid decides the type), so the planner can drive a search from the
+ * (resource_type, param, value) indexes instead of visiting each resource.
+ */
 function whereClause(b: Binder, req: SearchRequest, opts: CompileOptions): string[] {
-  const where = [
-    req.types.length === 1 ? `r.resource_type = ${b.bind(req.types[0])}` : `r.resource_type = any(${b.bind(req.types, 'text[]')})`,
-    'not r.deleted',
-  ];
-  for (const f of req.filters) where.push(filterSql(b, f, 'r', 0));
+  const single = req.types.length === 1 ? b.bind(req.types[0]) : undefined;
+  const where = [single ? `r.resource_type = ${single}` : `r.resource_type = any(${b.bind(req.types, 'text[]')})`, 'not r.deleted'];
+  const ctx: Ctx = { b, now: opts.now ?? new Date() };
+  for (const f of req.filters) where.push(filterSql(ctx, f, 'r', single ?? 'r.resource_type', 0));
   if (opts.policy) where.push(`(${opts.policy(b, 'r')})`);
   return where;
 }
 
-function filterSql(b: Binder, f: Filter, r: string, depth: number): string {
-  const i = `i${depth}`;
-  if (f.kind === 'chain') {
-    const r2 = `r${depth + 1}`;
-    const targets = f.targets.map(
-      (t) => `(${r2}.resource_type = ${b.bind(t.type)} and ${filterSql(b, t.next, r2, depth + 1)})`,
-    );
-    return `exists (select 1 from idx_reference ${i} join resource ${r2} on ${r2}.resource_type = ${i}.target_type and ${r2}.id = ${i}.target_id where ${i}.rid = ${r}.rid and ${i}.param = ${b.bind(f.def.code)} and not ${r2}.deleted and (${targets.join(' or ')}))`;
-  }
-  if (f.kind === 'has') {
-    const r2 = `r${depth + 1}`;
-    return `exists (select 1 from idx_reference ${i} join resource ${r2} on ${r2}.rid = ${i}.rid where ${i}.target_type = ${r}.resource_type and ${i}.target_id = ${r}.id and ${i}.resource_type = ${b.bind(f.type)} and ${i}.param = ${b.bind(f.def.code)} and not ${r2}.deleted and ${filterSql(b, f.next, r2, depth + 1)})`;
-  }
-  return paramSql(b, f, r, i);
+interface Ctx {
+  b: Binder;
+  now: Date;
 }
 
-function paramSql(b: Binder, f: ParamFilter, r: string, i: string): string {
-  const special = specialParamSql(b, f, r);
+/** A filter on the resource alias `r`, whose resource type is the SQL `type` (a placeholder or column). */
+function filterSql(ctx: Ctx, f: Filter, r: string, type: string, depth: number): string {
+  const { b } = ctx;
+  const i = `i${depth}`;
+  const r2 = `r${depth + 1}`;
+  if (f.kind === 'chain') {
+    const from = `from idx_reference ${i} join resource ${r2} on ${r2}.resource_type = ${i}.target_type and ${r2}.id = ${i}.target_id`;
+    const param = b.bind(f.def.code);
+    if (f.targets.length === 1) {
+      // One target type: a plain EXISTS, which Postgres turns into a join it can start from either end.
+      const t = f.targets[0]!;
+      const tType = b.bind(t.type);
+      return `exists (select 1 ${from} where ${i}.rid = ${r}.rid and ${i}.resource_type = ${type} and ${i}.param = ${param} and ${i}.target_type = ${tType} and not ${r2}.deleted and ${filterSql(ctx, t.next, r2, tType, depth + 1)})`;
+    }
+    // Several: the referrers of each target type, united; an IN is still a join, where ORed EXISTS are not.
+    const arms = f.targets.map((t) => {
+      const tType = b.bind(t.type);
+      return `select ${i}.rid ${from} where ${i}.resource_type = ${type} and ${i}.param = ${param} and ${i}.target_type = ${tType} and not ${r2}.deleted and ${filterSql(ctx, t.next, r2, tType, depth + 1)}`;
+    });
+    return `${r}.rid in (${arms.join(' union all ')})`;
+  }
+  if (f.kind === 'has') {
+    const hType = b.bind(f.type);
+    return `exists (select 1 from idx_reference ${i} join resource ${r2} on ${r2}.rid = ${i}.rid where ${i}.target_type = ${type} and ${i}.target_id = ${r}.id and ${i}.resource_type = ${hType} and ${i}.param = ${b.bind(f.def.code)} and not ${r2}.deleted and ${filterSql(ctx, f.next, r2, hType, depth + 1)})`;
+  }
+  return paramSql(ctx, f, r, type, i);
+}
+
+function paramSql(ctx: Ctx, f: ParamFilter, r: string, type: string, i: string): string {
+  const { b } = ctx;
+  const special = specialParamSql(b, f, r, ctx.now);
   if (special) return special;
   const kind = KINDS[f.def.type];
   if (!kind) throw new Error(`no index for ${f.def.type}`);
   const param = f.def.type === 'token' || f.modifier === 'identifier' ? tokenParam(f.def.code, f.modifier) : f.def.code;
   const table = f.modifier === 'identifier' ? TOKEN_TABLE : kind.table;
-  const head = `select 1 from ${table} ${i} where ${i}.rid = ${r}.rid and ${i}.param = ${b.bind(param)}`;
-  if (f.missing !== undefined) return `${f.missing ? 'not ' : ''}exists (${head})`;
+  const head = (t: string, a: string, p: string) => `select 1 from ${t} ${a} where ${a}.rid = ${r}.rid and ${a}.resource_type = ${type} and ${a}.param = ${b.bind(p)}`;
+  if (f.missing !== undefined) {
+    // A reference given only as an identifier is still a value (`subject:identifier` rows).
+    const viaIdentifier = f.def.type === 'reference' ? ` or exists (${head(TOKEN_TABLE, `${i}t`, tokenParam(f.def.code, 'identifier'))})` : '';
+    return `${f.missing ? 'not ' : ''}(exists (${head(table, i, param)})${viaIdentifier})`;
+  }
   const predicate = f.modifier === 'identifier' ? tokenPredicate : kind.predicate;
-  const ors = f.values.map((v) => `(${predicate(b, i, v, f.modifier)})`).join(' or ');
-  return `${f.modifier === 'not' ? 'not ' : ''}exists (${head} and (${ors}))`;
+  const ors = f.values.map((v) => `(${predicate(b, i, v, f.modifier, ctx.now)})`).join(' or ');
+  return `${f.modifier === 'not' ? 'not ' : ''}exists (${head(table, i, param)} and (${ors}))`;
 }
 
 /** `_id`, `_lastUpdated`, `_text` and `_content` read the resource row itself. */
-function specialParamSql(b: Binder, f: ParamFilter, r: string): string | undefined {
+function specialParamSql(b: Binder, f: ParamFilter, r: string, now: Date): string | undefined {
   switch (f.def.code) {
     case '_id': {
       if (f.missing !== undefined) return f.missing ? 'false' : 'true';
@@ -115,13 +146,14 @@ function specialParamSql(b: Binder, f: ParamFilter, r: string): string | undefin
     case '_lastUpdated': {
       if (f.missing !== undefined) return f.missing ? 'false' : 'true';
       const ors = f.values.map((v) =>
-        v.kind === 'date' ? rangePredicate(b, `${r}.last_updated`, `(${r}.last_updated + interval '1 millisecond')`, v.prefix, v.range) : 'false',
+        v.kind === 'date' ? rangePredicate(b, `${r}.last_updated`, `(${r}.last_updated + interval '1 millisecond')`, v.prefix, v.range, now) : 'false',
       );
       return `(${ors.join(' or ')})`;
     }
     case '_content':
     case '_text': {
-      const doc = f.def.code === '_content' ? `${r}.content` : `coalesce((${r}.content::json -> 'text' ->> 'div'), '')`;
+      // jsonb's to_tsvector reads string values only, so JSON keys ("family", "system") are not words.
+      const doc = f.def.code === '_content' ? `${r}.content::jsonb` : `coalesce((${r}.content::json -> 'text' ->> 'div'), '')`;
       const ors = f.values.map((v) => `to_tsvector('simple', ${doc}) @@ websearch_to_tsquery('simple', ${b.bind(v.kind === 'string' ? v.value : '')})`);
       return `(${ors.join(' or ')})`;
     }
@@ -143,12 +175,21 @@ const SORT_COLUMN: Partial<Record<ParamType, [string, string, string]>> = {
 
 const SORT_CAST: Partial<Record<ParamType, string>> = { date: 'timestamptz', number: 'numeric', quantity: 'numeric' };
 
-function sortExpression(b: Binder, s: SortRule): string {
-  if (s.def.code === '_id') return 'r.id';
-  if (s.def.code === '_lastUpdated') return 'r.last_updated';
+/**
+ * The sort key of a rule: a column of the resource row, or the least (ascending) or greatest
+ * (descending) indexed value of the param, computed once per row in a LATERAL subquery that the select
+ * list, ORDER BY and the keyset condition all read.
+ */
+function sortKey(b: Binder, s: SortRule, alias: string): { expr: string; join?: string } {
+  if (s.def.code === '_id') return { expr: 'r.id' };
+  if (s.def.code === '_lastUpdated') return { expr: 'r.last_updated' };
   const col = SORT_COLUMN[s.def.type];
-  if (!col) return 'null';
-  return `(select ${s.descending ? col[2] : col[1]} from ${col[0]} k where k.rid = r.rid and k.param = ${b.bind(s.def.code)})`;
+  if (!col) return { expr: 'null' };
+  const agg = s.descending ? col[2] : col[1];
+  return {
+    expr: `${alias}.v`,
+    join: `cross join lateral (select ${agg} as v from ${col[0]} k where k.rid = r.rid and k.param = ${b.bind(s.def.code)}) ${alias}`,
+  };
 }
 
 function sortCast(s: SortRule): string {
@@ -160,15 +201,16 @@ function sortCast(s: SortRule): string {
  * Rows after the cursor in (sort keys..., rid) order, nulls last: for each key position k, the rows
  * equal on the keys before k and after the cursor on key k; or equal on all keys with a larger rid.
  */
-function keysetCondition(b: Binder, sort: SortRule[], exprs: string[], cursor: PageCursor): string {
+function keysetCondition(b: Binder, sort: SortRule[], keys: { expr: string; join?: string }[], cursor: PageCursor): string {
   const ors: string[] = [];
   const equal: string[] = [];
   sort.forEach((s, k) => {
     const v = cursor.keys[k] ?? null;
-    const e = exprs[k]!;
+    const e = keys[k]!.expr;
     if (v !== null) {
       const bound = b.bind(v, sortCast(s));
-      ors.push([...equal, `(${e} ${s.descending ? '<' : '>'} ${bound} or ${e} is null)`].join(' and '));
+      const after = `${e} ${s.descending ? '<' : '>'} ${bound}`;
+      ors.push([...equal, keys[k]!.join ? `(${after} or ${e} is null)` : after].join(' and '));
       equal.push(`${e} = ${b.bind(v, sortCast(s))}`);
     } else equal.push(`${e} is null`);
   });

@@ -16,15 +16,14 @@ export interface RowRef {
 /** Resources that `rows` refer to through the rule's reference param. */
 export function compileInclude(rule: IncludeRule, rows: readonly RowRef[], policy?: Predicate): CompiledQuery {
   const b = new Binder();
-  const where = [`i.rid = any(${b.bind(rows.map((r) => r.rid), 'bigint[]')})`, 'not r.deleted'];
-  if (rule.sourceType !== '*') where.push(`i.resource_type = ${b.bind(rule.sourceType)}`);
-  if (rule.param) where.push(`i.param = ${b.bind(rule.param)}`);
-  if (rule.targetType) where.push(`i.target_type = ${b.bind(rule.targetType)}`);
+  const refs = [`i.rid = any(${b.bind(rows.map((r) => r.rid), 'bigint[]')})`];
+  if (rule.sourceType !== '*') refs.push(`i.resource_type = ${b.bind(rule.sourceType)}`);
+  if (rule.param) refs.push(`i.param = ${b.bind(rule.param)}`);
+  if (rule.targetType) refs.push(`i.target_type = ${b.bind(rule.targetType)}`);
+  // IN, not a join: a resource referred to several times comes back once, without a DISTINCT over its content.
+  const where = [`(r.resource_type, r.id) in (select i.target_type, i.target_id from idx_reference i where ${refs.join(' and ')})`, 'not r.deleted'];
   if (policy) where.push(`(${policy(b, 'r')})`);
-  return {
-    text: `select distinct r.rid::text as rid, r.resource_type, r.id, r.content from idx_reference i join resource r on r.resource_type = i.target_type and r.id = i.target_id where ${where.join(' and ')}`,
-    values: b.values,
-  };
+  return { text: `select r.rid::text as rid, r.resource_type, r.id, r.content from resource r where ${where.join(' and ')}`, values: b.values };
 }
 
 /** Resources of the rule's source type that refer to any of `rows`. */
@@ -32,13 +31,11 @@ export function compileRevinclude(rule: IncludeRule, rows: readonly RowRef[], po
   const b = new Binder();
   const types = b.bind(rows.map((r) => r.resourceType), 'text[]');
   const ids = b.bind(rows.map((r) => r.id), 'text[]');
-  const where = [`(i.target_type, i.target_id) in (select * from unnest(${types}, ${ids}))`, 'not r.deleted'];
-  if (rule.sourceType !== '*') where.push(`i.resource_type = ${b.bind(rule.sourceType)}`);
-  if (rule.param) where.push(`i.param = ${b.bind(rule.param)}`);
-  if (rule.targetType) where.push(`i.target_type = ${b.bind(rule.targetType)}`);
+  const refs = [`(i.target_type, i.target_id) in (select * from unnest(${types}, ${ids}))`];
+  if (rule.sourceType !== '*') refs.push(`i.resource_type = ${b.bind(rule.sourceType)}`);
+  if (rule.param) refs.push(`i.param = ${b.bind(rule.param)}`);
+  if (rule.targetType) refs.push(`i.target_type = ${b.bind(rule.targetType)}`);
+  const where = [`r.rid in (select i.rid from idx_reference i where ${refs.join(' and ')})`, 'not r.deleted'];
   if (policy) where.push(`(${policy(b, 'r')})`);
-  return {
-    text: `select distinct r.rid::text as rid, r.resource_type, r.id, r.content from idx_reference i join resource r on r.rid = i.rid where ${where.join(' and ')}`,
-    values: b.values,
-  };
+  return { text: `select r.rid::text as rid, r.resource_type, r.id, r.content from resource r where ${where.join(' and ')}`, values: b.values };
 }

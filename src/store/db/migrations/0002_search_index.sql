@@ -1,3 +1,6 @@
+-- The order a search returns resources in when it has no _sort (keyset paging on rid), per type.
+create index resource_type_rid on resource (resource_type, rid);
+
 -- Search index tables, one per kind of value. Rows belong to the current version of a resource (rid) and
 -- are replaced in the same transaction as every write.
 create table idx_token (
@@ -6,7 +9,7 @@ create table idx_token (
   param         text   not null,
   system        text,
   code          text,
-  -- the display text (Coding.display, CodeableConcept.text, Identifier.type.text), lower-cased, for :text
+  -- the display text (Coding.display, CodeableConcept.text, Identifier.type.text), folded as for string search, for :text
   text_value    text
 );
 create index idx_token_code on idx_token (resource_type, param, code, system);
@@ -34,6 +37,7 @@ create table idx_reference (
   target_url    text
 );
 create index idx_reference_target on idx_reference (resource_type, param, target_id, target_type);
+create index idx_reference_url on idx_reference (resource_type, param, target_url) where target_url is not null;
 create index idx_reference_reverse on idx_reference (target_type, target_id);
 create index idx_reference_rid on idx_reference (rid);
 
@@ -46,6 +50,8 @@ create table idx_date (
   high          timestamptz
 );
 create index idx_date_range on idx_date (resource_type, param, low, high);
+-- gt and eb compare the upper end only
+create index idx_date_high on idx_date (resource_type, param, high);
 create index idx_date_rid on idx_date (rid);
 
 create table idx_number (
@@ -79,7 +85,8 @@ create table idx_uri (
   param         text   not null,
   value         text   not null
 );
-create index idx_uri_value on idx_uri (resource_type, param, value);
+-- text_pattern_ops: :below is a LIKE prefix, which a plain index serves only under the C collation
+create index idx_uri_value on idx_uri (resource_type, param, value text_pattern_ops);
 create index idx_uri_rid on idx_uri (rid);
 
 -- Composite parameters (R4: token+quantity, token+token, token+date, token+string, reference+token,

@@ -1,17 +1,18 @@
 /**
  * @module store/search/params/date
  * Date search on idx_date, where each value is the half-open range [low, high) it covers at its
- * precision. The prefixes follow R4 search.html; `matchesDate` in fhir/search/values is the oracle.
+ * precision. The prefixes follow R4 search.html; `matchesDate` in fhir/search/values is the oracle, and
+ * each branch below is its SQL twin.
  */
 import type { ParsedValue } from '../../../fhir/search/request.js';
-import type { Range } from '../../../fhir/search/values/date-range.js';
+import { approximateRange, type Range } from '../../../fhir/search/values/date-range.js';
 import type { Binder } from '../binder.js';
 
 export const DATE_TABLE = 'idx_date';
 
-export function datePredicate(b: Binder, i: string, v: ParsedValue): string {
+export function datePredicate(b: Binder, i: string, v: ParsedValue, now = new Date()): string {
   if (v.kind !== 'date') throw new Error(`date predicate given ${v.kind}`);
-  return rangePredicate(b, `${i}.low`, `${i}.high`, v.prefix, v.range);
+  return rangePredicate(b, `${i}.low`, `${i}.high`, v.prefix, v.range, now);
 }
 
 /** The SQL for a prefix comparing the column range [low, high) with the search range. */
@@ -28,28 +29,23 @@ export function rangePredicate(b: Binder, low: string, high: string, prefix: str
       return `${high} > ${sh()}`;
     case 'lt':
       return `${low} < ${sl()}`;
+    // ge is `gt or eq`: high > sH, or low >= sL and high <= sH; the second half's high <= sH adds
+    // nothing once the first half has failed, which leaves two ranges each of its own index can find.
     case 'ge':
-      return `(${high} > ${sh()} or ${eq()})`;
+      return `(${high} > ${sh()} or ${low} >= ${sl()})`;
+    // le is `lt or eq`, by the same reasoning.
     case 'le':
-      return `(${low} < ${sl()} or ${eq()})`;
+      return `(${low} < ${sl()} or ${high} <= ${sh()})`;
     case 'sa':
       return `${low} >= ${sh()}`;
     case 'eb':
       return `${high} <= ${sl()}`;
     case 'ap': {
-      const w = widen(r, now);
+      // The window is computed by the oracle's own code, so SQL and `matchesDate` agree for the same `now`.
+      const w = approximateRange(r, now);
       return `(${low} < ${b.bind(w.high, 'timestamptz')} and ${high} > ${b.bind(w.low, 'timestamptz')})`;
     }
     default:
       throw new Error(`unknown prefix ${prefix}`);
   }
-}
-
-/** `ap`: the search range widened by 10% of its distance from now on each side (as HAPI does). */
-function widen(r: Range, now: Date): Range {
-  const lo = Date.parse(r.low);
-  const hi = Date.parse(r.high);
-  if (Number.isNaN(lo) || Number.isNaN(hi)) return r;
-  const gap = Math.abs(now.getTime() - (lo + hi) / 2) * 0.1;
-  return { low: new Date(lo - gap).toISOString(), high: new Date(hi + gap).toISOString() };
 }

@@ -2,9 +2,11 @@
  * @module store/search/params/number
  * Number and quantity search. `eq` matches within the implicit precision of the search value
  * (100 = [99.5, 100.5)); the other prefixes compare with the value itself; `ap` is within 10%.
+ * `matchesNumber` in fhir/search/values is the oracle.
  * Quantities compare in UCUM canonical units when the search unit converts.
  */
 import type { ParsedValue } from '../../../fhir/search/request.js';
+import { approximateBounds } from '../../../fhir/search/values/number-range.js';
 import { canonicalQuantity } from '../../../fhir/search/values/ucum.js';
 import type { Binder } from '../binder.js';
 
@@ -48,8 +50,11 @@ function compare(b: Binder, col: string, prefix: string, value: string, low: str
       return `${col} >= ${val()}`;
     case 'le':
       return `${col} <= ${val()}`;
-    case 'ap':
-      return `(${col} >= ${val()} * 0.9 and ${col} <= ${val()} * 1.1)`;
+    case 'ap': {
+      // As `matchesNumber`: within the implicit range, or within 10% of the value (either sign, and 0).
+      const near = approximateBounds(value) ?? { low: value, high: value };
+      return `((${col} >= ${b.bind(low, 'numeric')} and ${col} < ${b.bind(high, 'numeric')}) or (${col} >= ${b.bind(near.low, 'numeric')} and ${col} <= ${b.bind(near.high, 'numeric')}))`;
+    }
     default:
       throw new Error(`unknown prefix ${prefix}`);
   }

@@ -11,7 +11,8 @@ export const TOKEN_TABLE = 'idx_token';
 
 export function tokenPredicate(b: Binder, i: string, v: ParsedValue, modifier?: string): string {
   if (modifier === 'text' && v.kind === 'string') {
-    return `${i}.text_value like ${b.bind('%' + likeEscape(normalizeString(v.value)) + '%')}`;
+    // Starts-with on the folded text, like string search (and HAPI's :text without a full-text index).
+    return `${i}.text_value like ${b.bind(likeEscape(normalizeString(v.value)) + '%')}`;
   }
   if (v.kind !== 'token') throw new Error(`token predicate given ${v.kind}`);
   const parts: string[] = [];
