@@ -13,6 +13,7 @@ import type { SearchRequest } from '../../fhir/search/request.js';
 import { subset } from '../../fhir/subset.js';
 import type { PageCursor, Predicate, SearchPage, SearchRow } from '../../store/store.js';
 import { DEFAULT_COUNT, MAX_COUNT } from './paging.js';
+import { auditRead, readPolicy } from '../../domain/repository.js';
 import type { FhirContext, FhirRequest, FhirResponse, Interaction } from './types.js';
 
 interface PageState {
@@ -72,20 +73,24 @@ export async function search(ctx: FhirContext, req: FhirRequest, scope: SearchSc
   const state: PageState = token ? ctx.pageTokens.decode<PageState>(token) : { p: requestParams(req), c: [null] };
   const sreq = parseRequestSearch(ctx, req, scope.types ?? systemTypes(ctx, state.p), state.p);
   const cursor = state.c[state.c.length - 1] ?? undefined;
-  const options = { ...(scope.restrict ? { policy: scope.restrict } : {}), ...(cursor ? { cursor } : {}) };
+  const policy = readPolicy(ctx, 's');
+  const filters = { ...(policy ? { policy } : {}), ...(scope.restrict ? { restrict: scope.restrict } : {}) };
+  const options = { ...filters, ...(cursor ? { cursor } : {}) };
 
   // `_summary=count` and `_count=0` ask for the total alone, so it is counted.
   const summaryCount = sreq.summary === 'count' || sreq.count === 0;
   const page: SearchPage = summaryCount ? { rows: [] } : await ctx.store.search(sreq, options);
   let total = state.t;
   if (total === undefined && (summaryCount || sreq.total === 'accurate' || sreq.total === 'estimate')) {
-    total = await ctx.store.count(sreq, scope.restrict ? { policy: scope.restrict } : {}, !summaryCount && sreq.total === 'estimate');
+    total = await ctx.store.count(sreq, filters, !summaryCount && sreq.total === 'estimate');
   } else if (total === undefined && sreq.total === undefined && !page.next) {
     // The last page: every earlier page was full, so the total is known without counting.
     total = (state.c.length - 1) * sreq.count + page.rows.length;
   }
-  // The scope restricts the matches only: an included practitioner is not in the patient compartment.
-  const included = page.rows.length ? await ctx.store.includes(page.rows, sreq.include, sreq.revinclude) : [];
+  // The scope restricts the matches only (an included practitioner is not in the patient compartment);
+  // the caller's policy applies to everything returned.
+  const included = page.rows.length ? await ctx.store.includes(page.rows, sreq.include, sreq.revinclude, readPolicy(ctx, 'r')) : [];
+  auditRead(ctx, 'search', [...page.rows, ...included], new URLSearchParams(state.p).toString());
 
   const base = `${ctx.config.baseUrl}${scope.path ? `/${scope.path}` : ''}`;
   const pageLink = (c: (PageCursor | null)[]) => `${base}?_page=${ctx.pageTokens.encode({ p: state.p, c, ...(total !== undefined ? { t: total } : {}) } satisfies PageState)}`;

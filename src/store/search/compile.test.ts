@@ -59,7 +59,7 @@ describe('compileSearch binds every value and never writes one into the text', (
 describe('the shape of the SQL', () => {
   it('is one statement: resource rows filtered by EXISTS on the index tables, ordered by rid, one row past the page', () => {
     const q = compile('Patient', 'family=oberg&gender=male&_count=10');
-    expect(q.text).toMatch(/^select r\.rid::text as rid, r\.resource_type, r\.id, r\.content from resource r where /);
+    expect(q.text).toMatch(/^select r\.rid::text as rid, r\.resource_type, r\.id, r\.content, r\.compartments from resource r where /);
     expect(q.text.match(/exists \(select 1 from idx_string i0 where i0\.rid = r\.rid and i0\.resource_type = \$1 /g)).toHaveLength(1);
     expect(q.text.match(/exists \(select 1 from idx_token i0 /g)).toHaveLength(1);
     expect(q.text).toMatch(/order by r\.rid limit \$\d+$/);

@@ -30,7 +30,10 @@ export interface PageCursor {
 }
 
 export interface CompileOptions {
+  /** The caller's access policy: applies to the matches and to every resource a chain or _has reads. */
   policy?: Predicate;
+  /** A scope of the search (a compartment): applies to the matches only. */
+  restrict?: Predicate;
   cursor?: PageCursor;
   /** The instant `ap` on dates is relative to; the time of compiling when absent. */
   now?: Date;
@@ -60,7 +63,7 @@ export function compileSearch(req: SearchRequest, opts: CompileOptions = {}): Co
   const joins = sorts.flatMap((s) => (s.join ? [` ${s.join}`] : [])).join('');
   // Resource columns are never null: without `nulls last` their ORDER BY matches resource_type_updated.
   const order = [...req.sort.map((s, n) => `${sorts[n]!.expr} ${s.descending ? 'desc' : 'asc'}${sorts[n]!.join ? ' nulls last' : ''}`), 'r.rid'].join(', ');
-  const text = `select r.rid::text as rid, r.resource_type, r.id, r.content${keys} from resource r${joins} where ${where.join(' and ')} order by ${order} limit ${b.bind(req.count + 1)}`;
+  const text = `select r.rid::text as rid, r.resource_type, r.id, r.content, r.compartments${keys} from resource r${joins} where ${where.join(' and ')} order by ${order} limit ${b.bind(req.count + 1)}`;
   return { text, values: b.values };
 }
 
@@ -77,16 +80,21 @@ export function compileCount(req: SearchRequest, opts: CompileOptions = {}): Com
 function whereClause(b: Binder, req: SearchRequest, opts: CompileOptions): string[] {
   const single = req.types.length === 1 ? b.bind(req.types[0]) : undefined;
   const where = [single ? `r.resource_type = ${single}` : `r.resource_type = any(${b.bind(req.types, 'text[]')})`, 'not r.deleted'];
-  const ctx: Ctx = { b, now: opts.now ?? new Date() };
+  const ctx: Ctx = { b, now: opts.now ?? new Date(), ...(opts.policy ? { policy: opts.policy } : {}) };
   for (const f of req.filters) where.push(filterSql(ctx, f, 'r', single ?? 'r.resource_type', 0));
   if (opts.policy) where.push(`(${opts.policy(b, 'r')})`);
+  if (opts.restrict) where.push(`(${opts.restrict(b, 'r')})`);
   return where;
 }
 
 interface Ctx {
   b: Binder;
   now: Date;
+  policy?: Predicate;
 }
+
+/** ` and (<policy on alias>)`: what a chain or _has reads must be visible to the caller too. */
+const visibleTo = (ctx: Ctx, alias: string): string => (ctx.policy ? ` and (${ctx.policy(ctx.b, alias)})` : '');
 
 /** A filter on the resource alias `r`, whose resource type is the SQL `type` (a placeholder or column). */
 function filterSql(ctx: Ctx, f: Filter, r: string, type: string, depth: number): string {
@@ -100,18 +108,18 @@ function filterSql(ctx: Ctx, f: Filter, r: string, type: string, depth: number):
       // One target type: a plain EXISTS, which Postgres turns into a join it can start from either end.
       const t = f.targets[0]!;
       const tType = b.bind(t.type);
-      return `exists (select 1 ${from} where ${i}.rid = ${r}.rid and ${i}.resource_type = ${type} and ${i}.param = ${param} and ${i}.target_type = ${tType} and not ${r2}.deleted and ${filterSql(ctx, t.next, r2, tType, depth + 1)})`;
+      return `exists (select 1 ${from} where ${i}.rid = ${r}.rid and ${i}.resource_type = ${type} and ${i}.param = ${param} and ${i}.target_type = ${tType} and not ${r2}.deleted${visibleTo(ctx, r2)} and ${filterSql(ctx, t.next, r2, tType, depth + 1)})`;
     }
     // Several: the referrers of each target type, united; an IN is still a join, where ORed EXISTS are not.
     const arms = f.targets.map((t) => {
       const tType = b.bind(t.type);
-      return `select ${i}.rid ${from} where ${i}.resource_type = ${type} and ${i}.param = ${param} and ${i}.target_type = ${tType} and not ${r2}.deleted and ${filterSql(ctx, t.next, r2, tType, depth + 1)}`;
+      return `select ${i}.rid ${from} where ${i}.resource_type = ${type} and ${i}.param = ${param} and ${i}.target_type = ${tType} and not ${r2}.deleted${visibleTo(ctx, r2)} and ${filterSql(ctx, t.next, r2, tType, depth + 1)}`;
     });
     return `${r}.rid in (${arms.join(' union all ')})`;
   }
   if (f.kind === 'has') {
     const hType = b.bind(f.type);
-    return `exists (select 1 from idx_reference ${i} join resource ${r2} on ${r2}.rid = ${i}.rid where ${i}.target_type = ${type} and ${i}.target_id = ${r}.id and ${i}.resource_type = ${hType} and ${i}.param = ${b.bind(f.def.code)} and not ${r2}.deleted and ${filterSql(ctx, f.next, r2, hType, depth + 1)})`;
+    return `exists (select 1 from idx_reference ${i} join resource ${r2} on ${r2}.rid = ${i}.rid where ${i}.target_type = ${type} and ${i}.target_id = ${r}.id and ${i}.resource_type = ${hType} and ${i}.param = ${b.bind(f.def.code)} and not ${r2}.deleted${visibleTo(ctx, r2)} and ${filterSql(ctx, f.next, r2, hType, depth + 1)})`;
   }
   return paramSql(ctx, f, r, type, i);
 }

@@ -23,7 +23,7 @@ export function compileInclude(rule: IncludeRule, rows: readonly RowRef[], polic
   // IN, not a join: a resource referred to several times comes back once, without a DISTINCT over its content.
   const where = [`(r.resource_type, r.id) in (select i.target_type, i.target_id from idx_reference i where ${refs.join(' and ')})`, 'not r.deleted'];
   if (policy) where.push(`(${policy(b, 'r')})`);
-  return { text: `select r.rid::text as rid, r.resource_type, r.id, r.content from resource r where ${where.join(' and ')}`, values: b.values };
+  return { text: `select r.rid::text as rid, r.resource_type, r.id, r.content, r.compartments from resource r where ${where.join(' and ')}`, values: b.values };
 }
 
 /** Resources of the rule's source type that refer to any of `rows`. */
@@ -37,5 +37,5 @@ export function compileRevinclude(rule: IncludeRule, rows: readonly RowRef[], po
   if (rule.targetType) refs.push(`i.target_type = ${b.bind(rule.targetType)}`);
   const where = [`r.rid in (select i.rid from idx_reference i where ${refs.join(' and ')})`, 'not r.deleted'];
   if (policy) where.push(`(${policy(b, 'r')})`);
-  return { text: `select r.rid::text as rid, r.resource_type, r.id, r.content from resource r where ${where.join(' and ')}`, values: b.values };
+  return { text: `select r.rid::text as rid, r.resource_type, r.id, r.content, r.compartments from resource r where ${where.join(' and ')}`, values: b.values };
 }

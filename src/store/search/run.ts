@@ -9,6 +9,8 @@ import { compileInclude, compileRevinclude, type RowRef } from './include.js';
 
 export interface SearchRow extends RowRef {
   json: string;
+  /** The patient compartments of the resource (for the access log). */
+  compartments: string[];
 }
 
 export interface SearchPage {
@@ -22,10 +24,11 @@ interface RawRow {
   resource_type: string;
   id: string;
   content: string;
+  compartments: string[];
   [key: `s${number}`]: string | null;
 }
 
-const toRow = (r: RawRow): SearchRow => ({ rid: r.rid, resourceType: r.resource_type, id: r.id, json: r.content });
+const toRow = (r: RawRow): SearchRow => ({ rid: r.rid, resourceType: r.resource_type, id: r.id, json: r.content, compartments: r.compartments });
 
 export async function searchPage(db: Queryable, req: SearchRequest, opts: CompileOptions): Promise<SearchPage> {
   const q = compileSearch(req, opts);

@@ -5,6 +5,7 @@
  * refer to (practitioners, organisations, medications), as a paged searchset. `_type`, `_since` and
  * `_count` narrow it.
  */
+import { readPolicy } from '../../../domain/repository.js';
 import { errors } from '../../../fhir/error.js';
 import { search } from '../search.js';
 import type { FhirRequest } from '../types.js';
@@ -19,7 +20,7 @@ export const everythingOperation: OperationDef = {
   types: ['Patient'],
   affectsState: false,
   async handler(ctx, req, { id }) {
-    const patient = await ctx.store.read('Patient', id!);
+    const patient = await ctx.store.read('Patient', id!, readPolicy(ctx));
     if (!patient || patient.deleted) throw errors.notFound(`Patient/${id} is not known`);
     const typeParam = req.query.get('_type');
     // The access log is about the record, not part of it: it comes only when _type asks for it.
