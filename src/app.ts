@@ -33,6 +33,7 @@ import { isMigrated, migrate } from './store/db/migrate.js';
 import { createPgDb } from './store/db/pg.js';
 import { createPgliteDb } from './store/db/pglite.js';
 import { createPostgresStore } from './store/postgres-store.js';
+import { createReindexer, recordReindexJobs, type Reindexer } from './store/reindex.js';
 import { serverKey } from './store/server-keys.js';
 
 export interface Deps {
@@ -45,6 +46,8 @@ export interface Deps {
   audit: AuditQueue;
   /** A system client created at this start because none existed: print its secret once. */
   createdClient?: { id: string; secret: string };
+  /** Indexes run-time SearchParameters for existing resources, in the background. */
+  reindexer: Reindexer;
   /** Flushes the audit queue and closes the database. */
   close(): Promise<void>;
 }
@@ -63,7 +66,12 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   const conformance = await loadProfileResources();
   const validator: Validator = createValidator({ profiles: profilesByUrl(conformance), checks: [checkRequiredBindings] });
   const searchParams = createSearchRegistry([...baseSearchParameters(), ...conformance.filter((r): r is SearchParameter => r.resourceType === 'SearchParameter')], resourceTypes);
-  const store = createPostgresStore(database, createExtractor(searchParams, { baseUrl: config.baseUrl }));
+  const indexer = createExtractor(searchParams, { baseUrl: config.baseUrl });
+  // A SearchParameter written through the API indexes new writes at once and existing ones in the background.
+  const store = createPostgresStore(database, indexer, (tx, params) => recordReindexJobs(tx, params, (sp) => searchParams.add(sp, 'pending')));
+  const reindexer = createReindexer({ db: database, registry: searchParams, indexer, log });
+  await reindexer.sync();
+  reindexer.start();
   const pageTokens = createPageTokenCodec(await serverKey(database, 'page-token'));
   const audit = createAuditQueue((events: AuditEvent[]) => store.createMany(events).then(() => undefined), log);
   const fhir: FhirContext = {
@@ -91,7 +99,9 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     fhir,
     tokens,
     audit,
+    reindexer,
     async close() {
+      await reindexer.stop();
       await audit.close();
       await database.close();
     },

@@ -3,7 +3,7 @@
  * FhirStore on the Db seam: the current version in `resource`, earlier ones in `resource_history`,
  * index rows in the `idx_*` tables, all written in one transaction.
  */
-import type { Resource } from '@medplum/fhirtypes';
+import type { Resource, SearchParameter } from '@medplum/fhirtypes';
 import { errors } from '../fhir/error.js';
 import type { IndexEntries } from '../fhir/search/index-entries.js';
 import type { Db, Queryable } from './db/db.js';
@@ -53,11 +53,18 @@ const toVersion = (r: VersionRow): StoredVersion => {
 /** `and (<policy on r>)`, or nothing. */
 const visible = (b: Binder, policy: Predicate | undefined): string => (policy ? ` and (${policy(b, 'r')})` : '');
 
-export function createPostgresStore(db: Db, indexer: Indexer): FhirStore {
-  return storeOn(db, indexer);
+/** Called in the transaction of every write that stores SearchParameters (to schedule reindexing). */
+export type SearchParameterHook = (tx: Queryable, params: SearchParameter[]) => Promise<void>;
+
+export function createPostgresStore(db: Db, indexer: Indexer, onSearchParameters?: SearchParameterHook): FhirStore {
+  return storeOn(db, indexer, onSearchParameters);
 }
 
-function storeOn(db: Db, indexer: Indexer): FhirStore {
+function storeOn(db: Db, indexer: Indexer, hook?: SearchParameterHook): FhirStore {
+  const searchParameters = async (tx: Queryable, resources: readonly Resource[]) => {
+    const params = resources.filter((r): r is SearchParameter => r.resourceType === 'SearchParameter');
+    if (hook && params.length) await hook(tx, params);
+  };
   const inTransaction = <T>(fn: (tx: Db) => Promise<T>): Promise<T> => db.transaction(fn);
 
   const store: FhirStore = {
@@ -83,15 +90,19 @@ function storeOn(db: Db, indexer: Indexer): FhirStore {
     },
 
     async create(resource) {
-      const version = stamp(resource, 1, new Date());
-      await insertNew(db, [version], [indexer(resource)]);
-      return version;
+      const [version] = await store.createMany([resource]);
+      return version!;
     },
 
     async createMany(resources) {
       const now = new Date();
       const versions = resources.map((r) => stamp(r, 1, now));
-      await insertNew(db, versions, resources.map(indexer));
+      if (hook && resources.some((r) => r.resourceType === 'SearchParameter')) {
+        await inTransaction(async (tx) => {
+          await insertNew(tx, versions, resources.map(indexer));
+          await searchParameters(tx, resources);
+        });
+      } else await insertNew(db, versions, resources.map(indexer));
       return versions;
     },
 
@@ -113,6 +124,7 @@ function storeOn(db: Db, indexer: Indexer): FhirStore {
             if (options.ifMatch !== undefined) throw versionConflict(type, id, options.ifMatch, undefined);
             const version = stamp(resource, 1, new Date());
             await insertNew(tx, ...withExtra([version], [indexer(resource)], options.alsoCreate, indexer));
+            await searchParameters(tx, [resource]);
             return { version, created: true };
           }
           checkIfMatch(current, options.ifMatch);
@@ -122,6 +134,7 @@ function storeOn(db: Db, indexer: Indexer): FhirStore {
           }
           const version = stamp(resource, current.version_id + 1, after(current.last_updated));
           await replaceCurrent(tx, current, version, indexer(resource));
+          await searchParameters(tx, [resource]);
           if (options.alsoCreate?.length) await insertNew(tx, ...withExtra([], [], options.alsoCreate, indexer));
           return { version, created: current.deleted };
         });
@@ -165,7 +178,7 @@ function storeOn(db: Db, indexer: Indexer): FhirStore {
     includes: (rows, include, revinclude, policy) => searchIncludes(db, rows, include, revinclude, policy),
 
     transaction(fn) {
-      return db.transaction((tx) => fn(storeOn(tx, indexer)));
+      return db.transaction((tx) => fn(storeOn(tx, indexer, hook)));
     },
 
     async lock(key) {

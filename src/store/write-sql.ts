@@ -150,3 +150,31 @@ export function bulkInsertSql(rows: readonly NewRow[]): { text: string; values: 
   });
   return { text: `with ${ctes.join(', ')} select count(*)::int as n from r`, values };
 }
+
+/**
+ * One statement that inserts index rows for existing resources (by rid), for a reindex: each table
+ * from arrays, with the rid and type of every row.
+ */
+export function indexRowsInsertSql(rows: readonly { rid: string; resourceType: string; entries: IndexEntries }[]): { text: string; values: unknown[] } | undefined {
+  const values: unknown[] = [];
+  const ctes: string[] = [];
+  TABLES.forEach((spec, n) => {
+    const rids: string[] = [];
+    const types: string[] = [];
+    const cols: unknown[][] = spec.columns.map(() => []);
+    for (const r of rows) {
+      for (const row of spec.rows(r.entries)) {
+        rids.push(r.rid);
+        types.push(r.resourceType);
+        row.forEach((v, c) => cols[c]!.push(v));
+      }
+    }
+    if (rids.length === 0) return;
+    const first = values.length + 1;
+    values.push(rids, types, ...cols);
+    const casts = ['bigint', 'text', ...spec.types].map((t, c) => `$${first + c}::${t}[]`).join(', ');
+    ctes.push(`x${n} as (insert into ${spec.table} (rid, resource_type, ${spec.columns.join(', ')}) select * from unnest(${casts}))`);
+  });
+  if (ctes.length === 0) return undefined;
+  return { text: `with ${ctes.join(', ')} select 1`, values };
+}

@@ -53,6 +53,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
         // Keep-alive connections of the client would hold the server open.
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
+      await deps.reindexer.stop();
       await deps.audit.close();
       await drop();
     },

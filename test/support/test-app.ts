@@ -108,6 +108,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
       return { status: res.status, headers: res.headers, text, body: parsed };
     },
     async close() {
+      await deps.reindexer.stop();
       await deps.audit.close();
       await drop();
     },
