@@ -44,4 +44,4 @@ it('accepts every official R4 example except the known-defective ones, and reads
   console.log(`[${t.driver}] R4 examples accepted: ${accepted} of ${files.length}`);
   expect(Object.keys(rejected).sort()).toEqual(Object.keys(rejectedExpected).sort());
   expect(accepted).toBe(files.length - Object.keys(rejectedExpected).length);
-});
+}, 600_000);
