@@ -24,6 +24,7 @@ const schema = z.object({
   LOTS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   LOTS_MAX_BUNDLE_ENTRIES: z.coerce.number().int().positive().default(10_000),
   LOTS_AUTH: z.enum(['on', 'off']).default('on'),
+  LOTS_CASE_ANSWER_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(2),
   LOTS_DEMO_LOGIN: z.enum(['on', 'off']).optional(),
   LOTS_BOOTSTRAP_CLIENT: z
     .string()
@@ -53,6 +54,7 @@ export interface Config {
   /** Most entries a batch or transaction may have (413 beyond). */
   maxBundleEntries: number;
   auth: AuthConfig;
+  cases: { /** Working days a clinic has to answer a case. */ answerWorkingDays: number };
 }
 
 export interface AuthConfig {
@@ -92,6 +94,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBodyBytes: s.LOTS_MAX_BODY_BYTES,
     maxBundleEntries: s.LOTS_MAX_BUNDLE_ENTRIES,
     auth: authConfig(s, baseUrl),
+    cases: { answerWorkingDays: s.LOTS_CASE_ANSWER_WORKING_DAYS },
   };
 }
 

@@ -47,6 +47,7 @@ export const CATALOGUE_TYPES = [
 ] as const;
 
 const CLOSED_TASK = ['completed', 'cancelled', 'rejected', 'failed', 'entered-in-error'];
+const OUTBOX_SYSTEM = 'https://lots.example/fhir/CodeSystem/communication-request-category';
 
 /** The read predicate, or undefined when nothing is restricted. `op` is r (read) or s (search). */
 export function readPredicate(access: Access, grants: readonly Grant[], op: Op = 'r'): Predicate | undefined {
@@ -72,7 +73,10 @@ function staffRows(units: readonly string[], roles: readonly StaffRole[]): Predi
   return (b, r) => {
     const u = b.bind(units, 'text[]');
     const audit = roles.includes('administrator') ? '' : ` and ${r}.resource_type <> 'AuditEvent'`;
-    return `(${r}.compartments = '{}' and ${r}.resource_type <> 'AuditEvent' or ${r}.compartments && ${unitPatients(b, u)} or ${ownedTask(r, u)})${audit}`;
+    // The notification outbox holds the contact details and channels a citizen chose to share with
+    // the sender service; staff do not see them (DOMAIN.md section 8, PU).
+    const outbox = ` and not (${r}.resource_type = 'CommunicationRequest' and exists (select 1 from idx_token ob where ob.rid = ${r}.rid and ob.param = 'category' and ob.system = ${b.bind(OUTBOX_SYSTEM)} and ob.code = 'notification'))`;
+    return `(${r}.compartments = '{}' and ${r}.resource_type <> 'AuditEvent' or ${r}.compartments && ${unitPatients(b, u)} or ${ownedTask(r, u)})${audit}${outbox}`;
   };
 }
 

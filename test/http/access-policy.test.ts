@@ -193,6 +193,22 @@ describe('staff', () => {
     expect(await status('admin', 'PUT', 'Organization/vc-centrum', { ...region.entry[1].resource, name: 'Vårdcentralen Centrum' })).toBe(200);
   });
 
+  it('never see the notification outbox (the contact details a citizen shared for notifications)', async () => {
+    const outbox = {
+      resourceType: 'CommunicationRequest',
+      id: 'notify-sven',
+      status: 'active',
+      category: [{ coding: [{ system: 'https://lots.example/fhir/CodeSystem/communication-request-category', code: 'notification' }] }],
+      subject: { reference: 'Patient/sven-oberg' },
+      recipient: [{ reference: 'Patient/sven-oberg' }],
+      medium: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ParticipationMode', code: 'SMSWRIT' }] }],
+    };
+    expect((await t.request('PUT', 'CommunicationRequest/notify-sven', { body: outbox })).status).toBe(201);
+    expect(await status('centrum', 'GET', 'CommunicationRequest/notify-sven')).toBe(404);
+    expect((await t.request('GET', 'CommunicationRequest?subject=Patient/sven-oberg', { token: tokens.centrum! })).body.entry ?? []).toEqual([]);
+    expect((await t.request('GET', 'CommunicationRequest/notify-sven')).status).toBe(200);
+  });
+
   it('read the access log only as administrators', async () => {
     await t.deps.audit.flush();
     expect((await t.request('GET', 'AuditEvent?patient=Patient/sven-oberg', { token: tokens.centrum! })).body.total).toBe(0);

@@ -22,8 +22,8 @@ import { citizenFacts, citizenRole, storeResponse } from './workflow.js';
 
 /**
  * Working days a clinic has to answer a case (DOMAIN.md section 2: "answer within 2 working days",
- * counted from the day after the day received). To become the setting LOTS_CASE_ANSWER_WORKING_DAYS
- * (config.cases.answerWorkingDays); `answerWorkingDays` already reads it when present.
+ * counted from the day after the day received): the setting LOTS_CASE_ANSWER_WORKING_DAYS
+ * (config.cases.answerWorkingDays), this default when absent.
  */
 export const CASE_ANSWER_WORKING_DAYS = 2;
 

@@ -73,7 +73,8 @@ export interface Router {
 }
 
 export function createRouter(interactions: Interactions, operations: readonly OperationDef[]): Router {
-  const ops = new Map(operations.map((o) => [o.name, o]));
+  const ops = new Map<string, OperationDef[]>();
+  for (const o of operations) ops.set(o.name, [...(ops.get(o.name) ?? []), o]);
   return {
     operations,
     async handle(ctx, req) {
@@ -139,11 +140,12 @@ function runOperation(
   method: Method,
   level: OperationLevel,
   match: RouteMatch,
-  ops: ReadonlyMap<string, OperationDef>,
+  ops: ReadonlyMap<string, readonly OperationDef[]>,
 ): Promise<FhirResponse> {
-  const op = ops.get(match.operation!);
+  // The same name may be defined for several types (e.g. $cancel on Appointment and on Task).
+  const op = ops.get(match.operation!)?.find((o) => o.levels.includes(level) && (!match.type || !o.types || o.types.includes(match.type)));
   const where = match.type ? (match.id ? `on a ${match.type} instance` : `on ${match.type}`) : 'at system level';
-  if (!op || !op.levels.includes(level) || (match.type && op.types && !op.types.includes(match.type))) {
+  if (!op) {
     throw errors.notFound(`The operation $${match.operation} is not supported ${where}`);
   }
   if (method === 'GET' && op.affectsState) throw errors.methodNotAllowed(`$${op.name} changes data; call it with POST`);
