@@ -1,0 +1,114 @@
+/**
+ * The targets, the printed table and the JSON file in bench/results/.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { ROOT } from './server.js';
+
+export interface RawFigures {
+  perSecond: number;
+  p50Ms: number;
+  p99Ms: number;
+  errors: number;
+  concurrency: number;
+}
+
+export interface Row {
+  key: string;
+  label: string;
+  /** Requests per second (resources per second for the import). */
+  perSecond: number;
+  p50Ms?: number;
+  p99Ms?: number;
+  errors: number;
+  raw?: RawFigures;
+  /** Lots' rate as a share of the raw rate. */
+  ratio?: number;
+  target?: string;
+  pass?: boolean;
+  sampleError?: string;
+}
+
+export interface Report {
+  date: string;
+  driver: 'pglite' | 'postgres';
+  connections: number;
+  durationSeconds: number;
+  node: string;
+  seed: { patients: number; createdNow: number; seconds: number };
+  rows: Row[];
+  import?: { files: number; resources: number; wallSeconds: number; importSeconds: number; into: string };
+  memory: { peakMb: number; target: string; pass?: boolean };
+  notes: string[];
+  totalSeconds: number;
+}
+
+interface Target {
+  text: string;
+  ok(row: Row): boolean;
+}
+
+const TARGETS: Record<string, Target> = {
+  read: { text: '>=30% raw, p99<10ms', ok: (r) => (r.ratio ?? 0) >= 0.3 && (r.p99Ms ?? Infinity) < 10 },
+  'create-patient': { text: '>=40% raw, p99<30ms', ok: (r) => (r.ratio ?? 0) >= 0.4 && (r.p99Ms ?? Infinity) < 30 },
+  'create-observation': { text: '>=40% raw, p99<30ms', ok: (r) => (r.ratio ?? 0) >= 0.4 && (r.p99Ms ?? Infinity) < 30 },
+  'search-observation': { text: '>=2000/s, >=50% raw', ok: (r) => r.perSecond >= 2000 && (r.ratio ?? 0) >= 0.5 },
+  'search-patient': { text: '>=2000/s, >=50% raw', ok: (r) => r.perSecond >= 2000 && (r.ratio ?? 0) >= 0.5 },
+  transaction: { text: '>=120/s', ok: (r) => r.perSecond >= 120 },
+  import: { text: '>=3000 res/s', ok: (r) => r.perSecond >= 3000 },
+};
+export const MEMORY_TARGET_MB = 400;
+
+/** Sets target and pass on each row; targets apply to the PostgreSQL server only, and need no errors. */
+export function judge(report: Report): void {
+  const judged = report.driver === 'postgres';
+  for (const row of report.rows) {
+    const t = TARGETS[row.key];
+    if (!t) continue;
+    row.target = t.text;
+    if (judged) row.pass = row.errors === 0 && t.ok(row);
+  }
+  if (judged) report.memory.pass = report.memory.peakMb < MEMORY_TARGET_MB;
+}
+
+const num = (n: number | undefined, digits = 0) => (n === undefined || Number.isNaN(n) ? '-' : n.toFixed(digits));
+const verdict = (pass: boolean | undefined) => (pass === undefined ? '' : pass ? 'PASS' : 'MISS');
+
+export function formatReport(r: Report): string {
+  const head = ['operation', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'raw req/s', 'ratio', 'target', ''];
+  const lines = r.rows.map((row) => [
+    row.label,
+    num(row.perSecond),
+    num(row.p50Ms, 2),
+    num(row.p99Ms, 2),
+    String(row.errors),
+    num(row.raw?.perSecond),
+    row.ratio === undefined ? '-' : `${(row.ratio * 100).toFixed(0)}%`,
+    row.target ?? '',
+    verdict(row.pass),
+  ]);
+  const widths = head.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c]!.length)));
+  const fmt = (cells: string[]) => cells.map((x, c) => (c === 0 || c >= 7 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join('  ').trimEnd();
+  const out = [
+    `Lots bench on ${r.driver === 'postgres' ? 'a PostgreSQL server' : 'embedded PGlite'}: ${r.connections} connections, ${r.durationSeconds} s per operation, ${r.date}`,
+    `seed: ${r.seed.patients} Patients (${r.seed.createdNow ? `${r.seed.createdNow} seeded now in ${r.seed.seconds.toFixed(0)} s` : 'reused'})`,
+    '',
+    fmt(head),
+    fmt(head.map((_, c) => '-'.repeat(widths[c]!))),
+    ...lines.map(fmt),
+    '',
+    `peak server memory (VmHWM): ${r.memory.peakMb.toFixed(0)} MB   target <${MEMORY_TARGET_MB} MB ${verdict(r.memory.pass)}`.trimEnd(),
+  ];
+  for (const row of r.rows) if (row.sampleError) out.push(`${row.label}: errors, e.g. ${row.sampleError}`);
+  for (const row of r.rows) if (row.raw?.errors) out.push(`${row.label}: ${row.raw.errors} raw SQL errors`);
+  out.push(...r.notes, `total run time: ${r.totalSeconds.toFixed(0)} s`);
+  return out.join('\n');
+}
+
+export function writeReport(r: Report): string {
+  const dir = join(ROOT, 'bench', 'results');
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, `${r.date.replace(/:/g, '-').replace(/\.\d+Z$/, 'Z')}-${r.driver}.json`);
+  writeFileSync(file, `${JSON.stringify(r, null, 2)}\n`);
+  return file;
+}

@@ -1,0 +1,162 @@
+/**
+ * `npm run bench [-- --duration 10 --connections 8 --warmup 1 --only read,import --no-analyze]`
+ *
+ * Starts Lots (embedded PGlite in bench/.data/, or the PostgreSQL server of DATABASE_URL, database
+ * lots_bench), seeds it through the API or reuses the seed, drives each operation for a fixed time,
+ * times the raw SQL each reduces to on the same database, imports the Synthea corpus, and prints and
+ * saves (bench/results/) the figures with the targets.
+ */
+import { existsSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import { parseArgs } from 'node:util';
+import { analyze, autovacuumOn, benchDb, importDb } from './databases.js';
+import { corpusFiles, CORPUS, runImport } from './import.js';
+import { runLoad } from './load.js';
+import { httpOps, observationSearch, OPERATIONS, patientSearch } from './operations.js';
+import { pgliteRawDb, pgRawDb, rawStatements, timeRaw, type RawDb } from './raw-sql.js';
+import { formatReport, judge, MEMORY_TARGET_MB, writeReport, type Report, type Row } from './report.js';
+import { seed } from './seed.js';
+import { startServer, type DbEnv } from './server.js';
+
+const { values: args } = parseArgs({
+  options: {
+    duration: { type: 'string', default: '10' },
+    connections: { type: 'string', default: '8' },
+    warmup: { type: 'string', default: '1' },
+    only: { type: 'string' },
+    'no-analyze': { type: 'boolean', default: false },
+  },
+});
+const fail = (message: string): never => {
+  process.stderr.write(`bench: ${message}\n`);
+  process.exit(2);
+};
+const duration = Number(args.duration);
+const connections = Number(args.connections);
+const warmup = Number(args.warmup);
+if (!(duration > 0 && connections >= 1 && warmup >= 0)) fail('--duration and --connections must be positive, --warmup at least 0');
+const only = args.only ? new Set(args.only.split(',')) : undefined;
+const known = [...OPERATIONS.map((o) => o.key as string), 'import'];
+for (const key of only ?? []) if (!known.includes(key)) fail(`--only: unknown operation "${key}"; use ${known.join(', ')}`);
+const wanted = (key: string) => !only || only.has(key);
+
+const log = (line: string) => process.stdout.write(`${line}\n`);
+const started = performance.now();
+const databaseUrl = process.env.DATABASE_URL || undefined;
+const driver = databaseUrl ? 'postgres' : 'pglite';
+
+const report: Report = {
+  date: new Date().toISOString(),
+  driver,
+  connections,
+  durationSeconds: duration,
+  node: process.version,
+  seed: { patients: 0, createdNow: 0, seconds: 0 },
+  rows: [],
+  memory: { peakMb: 0, target: `<${MEMORY_TARGET_MB} MB` },
+  notes: [],
+  totalSeconds: 0,
+};
+
+const db = await benchDb(databaseUrl);
+const withStats = !args['no-analyze'];
+const runAnalyze = async (what: DbEnv) => {
+  if (!withStats) return;
+  const t = performance.now();
+  await analyze(what);
+  log(`  ANALYZE in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+};
+log(`Starting Lots on ${driver === 'postgres' ? `PostgreSQL (${db.DATABASE_URL})` : `PGlite (${db.LOTS_DATA_DIR})`}...`);
+// PGlite: statistics for what earlier runs wrote, while nobody holds the folder.
+if (driver === 'pglite' && existsSync(db.LOTS_DATA_DIR!)) await runAnalyze(db);
+let server = await startServer(db);
+try {
+  const seeded = await seed(server, log);
+  const ids = seeded.patientIds;
+  report.seed = { patients: ids.length, createdNow: seeded.created, seconds: seeded.seconds };
+  if (seeded.created > 0) {
+    // A fresh server for the measurements, so its peak memory is theirs and not the seeding's.
+    log('Restarting Lots after seeding...');
+    await server.stop();
+    await runAnalyze(db);
+    server = await startServer(db);
+  } else if (driver === 'postgres') await runAnalyze(db);
+  const autovacuum = await autovacuumOn(db);
+  report.notes.push(
+    `statistics: ${withStats ? 'ANALYZE ran before the measurements' : 'no ANALYZE (--no-analyze)'}; ${autovacuum === undefined ? 'PGlite has no autovacuum' : `autovacuum is ${autovacuum ? 'on' : 'OFF'} on this server`}.`,
+  );
+
+  const statements = rawStatements({ patientIds: ids, baseUrl: server.base, observationSearch: () => observationSearch(ids), patientSearch });
+  const measureRaw = async (raw: RawDb, row: Row) => {
+    const make = statements[row.key];
+    if (!make) return;
+    if (warmup > 0) await timeRaw(raw, make, warmup);
+    const r = await timeRaw(raw, make, duration);
+    row.raw = { perSecond: r.perSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors, concurrency: raw.concurrency };
+    row.ratio = row.perSecond / r.perSecond;
+    log(`  raw SQL ${row.label}: ${r.perSecond.toFixed(0)}/s, p50 ${r.p50Ms.toFixed(2)} ms${r.firstError ? `, errors: ${r.firstError}` : ''}`);
+  };
+  // A server: the raw SQL right after each operation, so both see the same load from the rest of the machine.
+  const rawNow = db.DATABASE_URL ? pgRawDb(db.DATABASE_URL, connections) : undefined;
+  try {
+    const ops = httpOps(new URL(server.base).pathname, ids);
+    for (const op of OPERATIONS.filter((o) => wanted(o.key))) {
+      if (warmup > 0) await runLoad(server, ops[op.key], warmup, connections);
+      const r = await runLoad(server, ops[op.key], duration, connections);
+      const row: Row = { key: op.key, label: op.label, perSecond: r.perSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors };
+      if (r.sampleError) row.sampleError = r.sampleError;
+      report.rows.push(row);
+      log(`  ${op.label}: ${r.perSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${r.errors} errors`);
+      if (rawNow) await measureRaw(rawNow, row);
+    }
+  } finally {
+    await rawNow?.close();
+  }
+  report.memory.peakMb = server.peakMemoryMb();
+
+  if (rawNow) {
+    report.notes.push(`raw SQL: a pg Pool of ${connections} connections in the bench process, on the same database, right after each operation (Lots running, idle).`);
+  } else {
+    // PGlite is single-process: the bench opens the data folder itself once Lots has stopped.
+    await server.stop();
+    const raw = await pgliteRawDb(db.LOTS_DATA_DIR!);
+    log('Raw SQL on PGlite...');
+    try {
+      for (const row of report.rows) await measureRaw(raw, row);
+    } finally {
+      await raw.close();
+    }
+    report.notes.push('raw SQL: PGlite opened in the bench process after Lots stopped, on its single connection (concurrency 1: concurrency means nothing there).');
+  }
+} catch (err) {
+  // A failed request is often a crashed server: say what it said.
+  await new Promise((r) => setTimeout(r, 500));
+  const said = server.postMortem();
+  throw said ? new Error(`${(err as Error).message}\nLots ${said}`) : err;
+} finally {
+  await server.stop();
+}
+
+const files = corpusFiles();
+if (!wanted('import')) {
+  // skipped on request
+} else if (files.length === 0) {
+  report.notes.push(`import: skipped, no Synthea corpus at ${CORPUS} (set LOTS_BENCH_CORPUS)`);
+} else {
+  log(`Importing ${files.length} Synthea files with lots import...`);
+  const into = await importDb(databaseUrl);
+  const r = await runImport(into, files);
+  report.rows.push({ key: 'import', label: `lots import Synthea (resources/s)`, perSecond: r.perSecond, errors: r.errors });
+  report.import = { files: r.files, resources: r.resources, wallSeconds: r.wallSeconds, importSeconds: r.importSeconds, into: into.DATABASE_URL ?? into.LOTS_DATA_DIR! };
+  report.notes.push(
+    `import: ${r.resources} resources from ${r.files} files into an empty, migrated ${databaseUrl ? 'database lots_bench_import' : 'PGlite folder bench/.data/import-pglite'} in ${r.wallSeconds.toFixed(1)} s wall time (the import itself ${r.importSeconds.toFixed(1)} s, the rest is start-up).`,
+  );
+}
+
+if (driver === 'pglite') report.notes.push('targets apply to the PostgreSQL server driver only (DATABASE_URL=... npm run bench).');
+report.notes.push(`machine: ${cpus().length} cores, load average ${loadavg().map((l) => l.toFixed(1)).join(' ')} (1, 5, 15 min) at the end: other work on it skews the figures.`);
+judge(report);
+report.totalSeconds = (performance.now() - started) / 1000;
+log('');
+log(formatReport(report));
+log(`saved ${writeReport(report)}`);
