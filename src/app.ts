@@ -34,6 +34,7 @@ import { createPgDb } from './store/db/pg.js';
 import { createPgliteDb } from './store/db/pglite.js';
 import { createPostgresStore } from './store/postgres-store.js';
 import { createReindexer, recordReindexJobs, type Reindexer } from './store/reindex.js';
+import { createStatistics, type Statistics } from './store/statistics.js';
 import { serverKey } from './store/server-keys.js';
 
 export interface Deps {
@@ -48,6 +49,8 @@ export interface Deps {
   createdClient?: { id: string; secret: string };
   /** Indexes run-time SearchParameters for existing resources, in the background. */
   reindexer: Reindexer;
+  /** Keeps the planner's statistics fresh (ANALYZE after enough writes). */
+  statistics: Statistics;
   /** Flushes the audit queue and closes the database. */
   close(): Promise<void>;
 }
@@ -68,7 +71,12 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   const searchParams = createSearchRegistry([...baseSearchParameters(), ...conformance.filter((r): r is SearchParameter => r.resourceType === 'SearchParameter')], resourceTypes);
   const indexer = createExtractor(searchParams, { baseUrl: config.baseUrl });
   // A SearchParameter written through the API indexes new writes at once and existing ones in the background.
-  const store = createPostgresStore(database, indexer, (tx, params) => recordReindexJobs(tx, params, (sp) => searchParams.add(sp, 'pending')));
+  const statistics = createStatistics(database, log);
+  const store = createPostgresStore(database, indexer, {
+    searchParameters: (tx, params) => recordReindexJobs(tx, params, (sp) => searchParams.add(sp, 'pending')),
+    written: (n) => statistics.noteWrites(n),
+  });
+  statistics.start();
   const reindexer = createReindexer({ db: database, registry: searchParams, indexer, log });
   await reindexer.sync();
   reindexer.start();
@@ -100,8 +108,10 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     tokens,
     audit,
     reindexer,
+    statistics,
     async close() {
       await reindexer.stop();
+      await statistics.stop();
       await audit.close();
       await database.close();
     },

@@ -66,6 +66,8 @@ async function runImport(config: Config, files: string[]): Promise<number> {
   const deps = await createDeps(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel));
   try {
     const summary = await importFiles(deps.fhir, createFhirRouter(), files, { out: process.stdout, isTTY: !!process.stdout.isTTY });
+    // Fresh planner statistics, so the first searches after a big import are planned well.
+    await deps.statistics.refresh(true);
     return summary.failedFiles || summary.errors ? 1 : 0;
   } finally {
     await deps.close();

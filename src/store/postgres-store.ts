@@ -56,11 +56,20 @@ const visible = (b: Binder, policy: Predicate | undefined): string => (policy ? 
 /** Called in the transaction of every write that stores SearchParameters (to schedule reindexing). */
 export type SearchParameterHook = (tx: Queryable, params: SearchParameter[]) => Promise<void>;
 
-export function createPostgresStore(db: Db, indexer: Indexer, onSearchParameters?: SearchParameterHook): FhirStore {
-  return storeOn(db, indexer, onSearchParameters);
+export interface StoreHooks {
+  /** Called in the transaction of every write that stores SearchParameters (to schedule reindexing). */
+  searchParameters?: SearchParameterHook;
+  /** Called with the number of resources written (to keep planner statistics fresh). */
+  written?: (n: number) => void;
 }
 
-function storeOn(db: Db, indexer: Indexer, hook?: SearchParameterHook): FhirStore {
+export function createPostgresStore(db: Db, indexer: Indexer, hooks: StoreHooks = {}): FhirStore {
+  return storeOn(db, indexer, hooks);
+}
+
+function storeOn(db: Db, indexer: Indexer, hooks: StoreHooks): FhirStore {
+  const hook = hooks.searchParameters;
+  const written = hooks.written ?? (() => undefined);
   const searchParameters = async (tx: Queryable, resources: readonly Resource[]) => {
     const params = resources.filter((r): r is SearchParameter => r.resourceType === 'SearchParameter');
     if (hook && params.length) await hook(tx, params);
@@ -103,6 +112,7 @@ function storeOn(db: Db, indexer: Indexer, hook?: SearchParameterHook): FhirStor
           await searchParameters(tx, resources);
         });
       } else await insertNew(db, versions, resources.map(indexer));
+      written(versions.length);
       return versions;
     },
 
@@ -135,6 +145,7 @@ function storeOn(db: Db, indexer: Indexer, hook?: SearchParameterHook): FhirStor
           const version = stamp(resource, current.version_id + 1, after(current.last_updated));
           await replaceCurrent(tx, current, version, indexer(resource));
           await searchParameters(tx, [resource]);
+          written(1);
           if (options.alsoCreate?.length) await insertNew(tx, ...withExtra([], [], options.alsoCreate, indexer));
           return { version, created: current.deleted };
         });
@@ -178,7 +189,7 @@ function storeOn(db: Db, indexer: Indexer, hook?: SearchParameterHook): FhirStor
     includes: (rows, include, revinclude, policy) => searchIncludes(db, rows, include, revinclude, policy),
 
     transaction(fn) {
-      return db.transaction((tx) => fn(storeOn(tx, indexer, hook)));
+      return db.transaction((tx) => fn(storeOn(tx, indexer, hooks)));
     },
 
     async lock(key) {

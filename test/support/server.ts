@@ -54,6 +54,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
         if ('closeAllConnections' in server) server.closeAllConnections();
       });
       await deps.reindexer.stop();
+      await deps.statistics.stop();
       await deps.audit.close();
       await drop();
     },

@@ -109,6 +109,7 @@ export async function createTestApp(env: Record<string, string> = {}): Promise<T
     },
     async close() {
       await deps.reindexer.stop();
+      await deps.statistics.stop();
       await deps.audit.close();
       await drop();
     },
