@@ -48,6 +48,19 @@ export async function createTokenService(opts: { issuer: string; audience: strin
   const { d: _d, ...publicJwk } = opts.key.privateJwk;
   const ownKeys = createLocalJWKSet({ keys: [publicJwk] });
   const oidcKeys: JWTVerifyGetKey | undefined = opts.oidc ? createRemoteJWKSet(new URL(opts.oidc.jwksUrl)) : undefined;
+  const verified = new VerifiedCache();
+  const verifyUncached = async (token: string): Promise<{ principal: Principal; exp: number }> => {
+    const iss = peekIssuer(token);
+    if (iss === opts.issuer) {
+      const p = await check(token, ownKeys, opts.issuer, opts.audience);
+      return { principal: fromLotsClaims(p), exp: p.exp ?? 0 };
+    }
+    if (opts.oidc && iss === opts.oidc.issuer) {
+      const p = await check(token, oidcKeys!, opts.oidc.issuer, opts.oidc.audience);
+      return { principal: fromOidcClaims(p, opts.oidc), exp: p.exp ?? 0 };
+    }
+    throw errors.unauthorized(`The access token was issued by ${iss ? `"${iss}"` : 'an unknown issuer'}, which this server does not trust`);
+  };
   return {
     issuer: opts.issuer,
     jwks: () => ({ keys: [publicJwk] }),
@@ -62,10 +75,11 @@ export async function createTokenService(opts: { issuer: string; audience: strin
         .sign(privateKey);
     },
     async verify(token) {
-      const iss = peekIssuer(token);
-      if (iss === opts.issuer) return fromLotsClaims(await check(token, ownKeys, opts.issuer, opts.audience));
-      if (opts.oidc && iss === opts.oidc.issuer) return fromOidcClaims(await check(token, oidcKeys!, opts.oidc.issuer, opts.oidc.audience), opts.oidc);
-      throw errors.unauthorized(`The access token was issued by ${iss ? `"${iss}"` : 'an unknown issuer'}, which this server does not trust`);
+      const hit = verified.get(token);
+      if (hit) return hit;
+      const { principal, exp } = await verifyUncached(token);
+      verified.set(token, principal, exp);
+      return principal;
     },
   };
 }
@@ -75,6 +89,31 @@ export async function generateSigningKey(): Promise<SigningKey> {
   const { privateKey } = await crypto.subtle.generateKey({ name: 'ECDSA', namedCurve: 'P-256' }, true, ['sign', 'verify']);
   const jwk = await exportJWK(privateKey);
   return { privateJwk: { ...jwk, alg: 'ES256', use: 'sig', kid: crypto.randomUUID() } };
+}
+
+/**
+ * Verified tokens until they expire: a signature check costs more than the rest of a read, and a
+ * client sends the same token with every request. The token string is the key, so a changed token
+ * is verified again; an expired entry is never served.
+ */
+class VerifiedCache {
+  readonly #entries = new Map<string, { principal: Principal; exp: number }>();
+  static readonly MAX = 10_000;
+
+  get(token: string): Principal | undefined {
+    const e = this.#entries.get(token);
+    if (!e) return undefined;
+    if (e.exp * 1000 <= Date.now()) {
+      this.#entries.delete(token);
+      return undefined;
+    }
+    return e.principal;
+  }
+
+  set(token: string, principal: Principal, exp: number): void {
+    if (this.#entries.size >= VerifiedCache.MAX) this.#entries.delete(this.#entries.keys().next().value!);
+    this.#entries.set(token, { principal, exp });
+  }
 }
 
 function peekIssuer(token: string): string | undefined {
