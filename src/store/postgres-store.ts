@@ -192,6 +192,10 @@ function storeOn(db: Db, indexer: Indexer, hooks: StoreHooks): FhirStore {
       return db.transaction((tx) => fn(storeOn(tx, indexer, hooks)));
     },
 
+    savepoint(fn) {
+      return db.savepoint((tx) => fn(storeOn(tx, indexer, hooks)));
+    },
+
     async lock(key) {
       await db.query('select pg_advisory_xact_lock(hashtextextended($1, 0))', [key]);
     },

@@ -89,6 +89,8 @@ export interface FhirStore {
   includes(rows: readonly SearchRow[], include: IncludeRule[], revinclude: IncludeRule[], policy?: Predicate): Promise<SearchRow[]>;
   /** Runs `fn` with a store bound to one database transaction. */
   transaction<T>(fn: (store: FhirStore) => Promise<T>): Promise<T>;
+  /** Inside a transaction, runs `fn` so that its failure undoes only its own writes (a SAVEPOINT). */
+  savepoint<T>(fn: (store: FhirStore) => Promise<T>): Promise<T>;
   /** Evaluates a boolean SQL expression (an access rule that depends on stored data). */
   holds(expression: (b: Binder) => string): Promise<boolean>;
   /** Serialises callers that use the same key until the enclosing transaction ends (e.g. conditional create). */

@@ -18,9 +18,30 @@ export interface Db extends Queryable {
    * Calling `transaction` on the `tx` handle runs inside the same transaction (no nesting).
    */
   transaction<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
+  /**
+   * Inside a transaction: runs `fn` under a SAVEPOINT, so a failure undoes only its own work and the
+   * transaction goes on. Outside one it is a transaction of its own.
+   */
+  savepoint<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /** Runs several statements separated by `;` without parameters (migrations). */
   exec(sql: string): Promise<void>;
   close(): Promise<void>;
+}
+
+let savepoints = 0;
+
+/** Runs `fn` under a new savepoint on a connection that is inside a transaction. */
+export async function underSavepoint<T>(tx: Db, fn: (tx: Db) => Promise<T>): Promise<T> {
+  const name = `lots_sp_${++savepoints}`;
+  await tx.exec(`savepoint ${name}`);
+  try {
+    const result = await fn(tx);
+    await tx.exec(`release savepoint ${name}`);
+    return result;
+  } catch (err) {
+    await tx.exec(`rollback to savepoint ${name}`);
+    throw err;
+  }
 }
 
 /** The SQLSTATE of a Postgres error, when `err` is one. */

@@ -3,7 +3,7 @@
  * The node-postgres adapter: a connection pool; a transaction holds one client from BEGIN to COMMIT.
  */
 import pg from 'pg';
-import type { Db } from './db.js';
+import { underSavepoint, type Db } from './db.js';
 
 // Keep timestamps and bigints as text: FHIR instants carry their own format, and ids must not lose digits.
 const types = {
@@ -40,6 +40,9 @@ function poolDb(pool: pg.Pool): Db {
         client.release();
       }
     },
+    savepoint(fn) {
+      return this.transaction(fn);
+    },
     async exec(sql) {
       await pool.query(sql);
     },
@@ -56,6 +59,7 @@ function clientDb(client: pg.PoolClient): Db {
       return (await client.query({ text, values: values as unknown[] })).rows;
     },
     transaction: (fn) => fn(self),
+    savepoint: (fn) => underSavepoint(self, fn),
     async exec(sql) {
       await client.query(sql);
     },

@@ -4,7 +4,7 @@
  * PGlite has a single connection; its own mutex makes a transaction exclusive.
  */
 import { PGlite, types as pgliteTypes, type Transaction } from '@electric-sql/pglite';
-import type { Db } from './db.js';
+import { underSavepoint, type Db } from './db.js';
 
 const asText = (v: string): string => v;
 // Same conventions as the pg adapter: timestamps and bigints stay text.
@@ -24,6 +24,7 @@ export async function createPgliteDb(dataDir?: string): Promise<Db> {
       return (await pg.query(text, values as unknown[])).rows as never[];
     },
     transaction: (fn) => pg.transaction((tx) => fn(txDb(tx))),
+    savepoint: (fn) => pg.transaction((tx) => fn(txDb(tx))),
     async exec(sql) {
       await pg.exec(sql);
     },
@@ -40,6 +41,7 @@ function txDb(tx: Transaction): Db {
       return (await tx.query(text, values as unknown[])).rows as never[];
     },
     transaction: (fn) => fn(self),
+    savepoint: (fn) => underSavepoint(self, fn),
     async exec(sql) {
       await tx.exec(sql);
     },
