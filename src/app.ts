@@ -93,6 +93,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     principal: UNRESTRICTED,
     access: { kind: 'unrestricted' },
     audit,
+    indexer,
   };
   const tokens = await createTokenService({
     issuer: authUrls(config.baseUrl).issuer,

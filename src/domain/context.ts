@@ -11,6 +11,8 @@ import type { SearchRegistry } from '../fhir/search/registry.js';
 import type { Validator } from '../fhir/validate.js';
 import type { Logger } from '../log.js';
 import type { FhirStore } from '../store/store.js';
+import type { Resource } from '@medplum/fhirtypes';
+import type { IndexEntries } from '../fhir/search/index-entries.js';
 
 export interface DomainContext {
   config: Config;
@@ -24,4 +26,6 @@ export interface DomainContext {
   /** What the caller may reach, resolved for this request. */
   access: Access;
   audit: AuditQueue;
+  /** What a resource is searchable by, and its patient compartments (the store's own extractor). */
+  indexer: (resource: Resource) => IndexEntries;
 }

@@ -12,7 +12,6 @@ import { auditEvent, type AuditAction } from '../auth/audit.js';
 import { readPredicate, writeCheck } from '../auth/policy.js';
 import type { Op } from '../auth/scopes.js';
 import { errors } from '../fhir/error.js';
-import { patientCompartments } from '../fhir/search/patient-compartments.js';
 import type { Predicate } from '../store/store.js';
 import type { DomainContext as FhirContext } from './context.js';
 import { FhirError } from '../fhir/error.js';
@@ -23,7 +22,7 @@ export function readPolicy(ctx: FhirContext, op: Op = 'r'): Predicate | undefine
 }
 
 export function compartmentsOf(ctx: FhirContext, resource: Resource): string[] {
-  return patientCompartments(ctx.searchParams, resource, ctx.config.baseUrl);
+  return ctx.indexer(resource).compartments;
 }
 
 /** Throws 403 unless the caller may write `resource` (with the scope letter `op`). */

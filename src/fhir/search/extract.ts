@@ -18,8 +18,20 @@ export interface ExtractOptions {
   baseUrl: string;
 }
 
+/**
+ * The extractor for a registry. Results are remembered per resource object (weakly), because a write
+ * asks twice: once for the access check (its compartments), once when the store writes the index
+ * rows; callers must not change a resource's searchable content in between.
+ */
 export function createExtractor(registry: SearchRegistry, options: ExtractOptions): (resource: Resource) => IndexEntries {
-  return (resource) => extract(registry, options, resource);
+  const memo = new WeakMap<Resource, { version: number; entries: IndexEntries }>();
+  return (resource) => {
+    const hit = memo.get(resource);
+    if (hit && hit.version === registry.version()) return hit.entries;
+    const entries = extract(registry, options, resource);
+    memo.set(resource, { version: registry.version(), entries });
+    return entries;
+  };
 }
 
 function extract(registry: SearchRegistry, options: ExtractOptions, resource: Resource): IndexEntries {

@@ -141,7 +141,8 @@ async function bulkCreate(tx: FhirContext, plans: Plan[], results: EntryParts[],
   for (const plan of plans) {
     await atEntry(plan, async () => {
       const type = plan.entry.request!.url!.split('?')[0]!;
-      const resource = structuredClone(plan.entry.resource!) as Resource;
+      // The entry's resource is this request's own (rewritten for references): no copy needed.
+      const resource = plan.entry.resource! as Resource;
       if (resource.resourceType !== type) {
         throw errors.badRequest(`The resource is a ${resource.resourceType}, but request.url is for ${type}`, ['resourceType']);
       }
