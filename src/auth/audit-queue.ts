@@ -1,7 +1,7 @@
 /**
  * @module auth/audit-queue
  * AuditEvents of reads are written after the answer, in batches: a queue flushed every half second or
- * at 500 events, and completely on shutdown, so a normal stop loses nothing. (Writes log in their own
+ * at 200 events, and completely on shutdown, so a normal stop loses nothing. (Writes log in their own
  * transaction instead; see the interactions.)
  */
 import type { AuditEvent } from '@medplum/fhirtypes';
@@ -15,7 +15,7 @@ export interface AuditQueue {
   close(): Promise<void>;
 }
 
-const BATCH = 500;
+const BATCH = 200;
 const INTERVAL_MS = 500;
 
 export function createAuditQueue(write: (events: AuditEvent[]) => Promise<void>, log: Logger): AuditQueue {

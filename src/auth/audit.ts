@@ -8,6 +8,7 @@
 import { randomUUID } from 'node:crypto';
 import type { AuditEvent, AuditEventAgent, AuditEventEntity } from '@medplum/fhirtypes';
 import { PERSONNUMMER_SYSTEM } from '../fhir/identifiers/personnummer.js';
+import { markGenerated } from '../fhir/search/audit-entries.js';
 import type { Principal } from './principal.js';
 
 export const HSA_ID_SYSTEM = 'urn:oid:1.2.752.29.4.19';
@@ -40,6 +41,10 @@ const DOMAIN_ROLE = { system: 'http://terminology.hl7.org/CodeSystem/object-role
 const QUERY_ROLE = { system: 'http://terminology.hl7.org/CodeSystem/object-role', code: '24', display: 'Query' };
 
 export function auditEvent(f: AuditFacts): AuditEvent {
+  return markGenerated(buildAuditEvent(f));
+}
+
+function buildAuditEvent(f: AuditFacts): AuditEvent {
   const entity: AuditEventEntity[] = [{ what: { reference: f.patient }, role: PATIENT_ROLE }];
   if (f.entity && f.entity !== f.patient) entity.push({ what: { reference: f.entity }, role: DOMAIN_ROLE });
   if (f.query !== undefined) entity.push({ role: QUERY_ROLE, query: Buffer.from(f.query).toString('base64') });
@@ -59,6 +64,10 @@ export function auditEvent(f: AuditFacts): AuditEvent {
 
 /** A login: feeds the access log and the statistics (logins by month, age band and gender). */
 export function loginEvent(principal: Principal, patient: string | undefined, when = new Date()): AuditEvent {
+  return markGenerated(buildLoginEvent(principal, patient, when));
+}
+
+function buildLoginEvent(principal: Principal, patient: string | undefined, when: Date): AuditEvent {
   const event: AuditEvent = {
     resourceType: 'AuditEvent',
     id: randomUUID(),

@@ -9,6 +9,7 @@ import { patientCompartmentParams } from './compartments.js';
 import { emptyIndexEntries, type CompositeEntry, type IndexEntries } from './index-entries.js';
 import { parsedExpression, type SearchParamDef, type SearchRegistry } from './registry.js';
 import * as v from './extract-values.js';
+import { auditEventEntries, isGenerated } from './audit-entries.js';
 
 /** Searched on the resource row itself (its id and last_updated columns), so they get no index rows. */
 const FROM_RESOURCE_ROW = new Set(['_id', '_lastUpdated']);
@@ -25,10 +26,19 @@ export interface ExtractOptions {
  */
 export function createExtractor(registry: SearchRegistry, options: ExtractOptions): (resource: Resource) => IndexEntries {
   const memo = new WeakMap<Resource, { version: number; entries: IndexEntries }>();
+  let customAudit: { version: number; value: boolean } | undefined;
+  // Lots' own AuditEvents take the fast path, unless someone added AuditEvent parameters at run time.
+  const fastAudit = () => {
+    if (customAudit?.version !== registry.version()) {
+      const value = registry.forType('AuditEvent').some((d) => !d.url.startsWith('http://hl7.org/fhir/SearchParameter/'));
+      customAudit = { version: registry.version(), value };
+    }
+    return !customAudit.value;
+  };
   return (resource) => {
     const hit = memo.get(resource);
     if (hit && hit.version === registry.version()) return hit.entries;
-    const entries = extract(registry, options, resource);
+    const entries = isGenerated(resource) && fastAudit() ? auditEventEntries(resource, options.baseUrl) : extract(registry, options, resource);
     memo.set(resource, { version: registry.version(), entries });
     return entries;
   };
