@@ -1,7 +1,247 @@
 /**
  * @module http/fhir/operations/booking
- * The $operations of the booking e-service (see src/domain/booking/).
+ * The $operations of the booking e-service (src/domain/booking/, docs/booking.md):
+ *
+ * - `Schedule/[id]/$generate-slots`: free Slots from a weekly template, holidays skipped.
+ * - `Appointment/$find` (GET or POST): free Slots at a unit in a period, as a searchset Bundle, with the
+ *   clinic's booking settings (the terms per visit type) included, in the manner of the Argonaut
+ *   Scheduling `$find`.
+ * - `Appointment/$book`: a slot for a patient, in one locked transaction.
+ * - `Appointment/[id]/$cancel` and `Appointment/[id]/$reschedule`.
+ *
+ * Inputs are Parameters resources (or URL parameters for `$find`), checked with zod; a bad input is a
+ * 400 naming the parameter.
  */
+import type { Appointment, Bundle, BundleEntry, Parameters, ParametersParameter } from '@medplum/fhirtypes';
+import { z } from 'zod';
+import { VISIT_TYPES } from '../../../domain/booking/codes.js';
+import { DEFAULT_FIND_COUNT, findFree, MAX_FIND_COUNT } from '../../../domain/booking/find.js';
+import { generateSlots } from '../../../domain/booking/generate.js';
+import { book, cancel, reschedule } from '../../../domain/booking/service.js';
+import { WEEKDAYS } from '../../../domain/booking/template.js';
+import { FhirError, type Issue } from '../../../fhir/error.js';
+import { isObject } from '../body.js';
+import type { FhirRequest, FhirResponse } from '../types.js';
 import type { OperationDef } from './operation.js';
 
-export const bookingOperations: OperationDef[] = [];
+const DEFINITION = 'https://lots.example/fhir/OperationDefinition';
+
+// ---- Parameters -> plain values -----------------------------------------------------------------
+
+type Collected = Record<string, unknown[]>;
+
+/** A Parameters resource as name -> values (a part becomes a nested record); 400 for anything else. */
+function collectBody(body: unknown): Collected {
+  if (body === undefined) return Object.create(null) as Collected;
+  if (!isObject(body) || body.resourceType !== 'Parameters') throw new FhirError(400, { code: 'invalid', diagnostics: 'The body must be a Parameters resource' });
+  return collect((body as unknown as Parameters).parameter);
+}
+
+function collect(parameters: ParametersParameter[] | undefined): Collected {
+  const out = Object.create(null) as Collected;
+  for (const p of parameters ?? []) {
+    const key = Object.keys(p).find((k) => k.startsWith('value'));
+    const value = p.part ? collect(p.part) : key ? (p as unknown as Record<string, unknown>)[key] : p.resource;
+    (out[p.name] ??= []).push(value);
+  }
+  return out;
+}
+
+/** URL parameters as name -> values, without the ones every request may carry. */
+function collectQuery(query: URLSearchParams): Collected {
+  const out = Object.create(null) as Collected;
+  for (const [k, v] of query) if (k !== '_format' && k !== '_pretty') (out[k] ??= []).push(v);
+  return out;
+}
+
+function parse<S extends z.ZodType>(schema: S, input: Collected): z.output<S> {
+  const result = schema.safeParse(input);
+  if (result.success) return result.data;
+  const issues: Issue[] = result.error.issues.map((i) => {
+    const name = i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.filter((p) => typeof p === 'string').join('.');
+    const diagnostics = i.code === 'unrecognized_keys' ? `Unknown parameter ${name}` : `${name || 'Parameters'}: ${i.message}`;
+    return { code: i.code === 'unrecognized_keys' ? 'not-supported' : 'invalid', diagnostics, ...(name ? { expression: [name] } : {}) };
+  });
+  throw new FhirError(400, issues);
+}
+
+const one = <T extends z.ZodType>(t: T) =>
+  z
+    .array(t, { error: (i) => (i.input === undefined ? 'is required' : 'has the wrong type') })
+    .length(1, 'must be given once')
+    .transform((a) => a[0]! as z.output<T>);
+const optionalOne = <T extends z.ZodType>(t: T) =>
+  z
+    .array(t)
+    .max(1, 'may be given at most once')
+    .optional()
+    .transform((a) => a?.[0] as z.output<T> | undefined);
+const many = <T extends z.ZodType>(t: T) =>
+  z
+    .array(t)
+    .optional()
+    .transform((a) => (a ?? []) as z.output<T>[]);
+
+const reference = (type: string) =>
+  z
+    .object({ reference: z.string().regex(new RegExp(`^${type}/[A-Za-z0-9\\-.]{1,64}$`), `must be a reference to a ${type}, e.g. ${type}/123`) }, { error: `must be a valueReference to a ${type}` })
+    .transform((r) => r.reference);
+const date = z
+  .string({ error: 'must be a date, e.g. 2026-04-01' })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date, e.g. 2026-04-01')
+  .refine((d) => !Number.isNaN(Date.parse(d)) && new Date(`${d}T00:00:00Z`).toISOString().startsWith(d), 'is not a real date');
+const time = z
+  .string({ error: 'must be a time, e.g. 08:00:00' })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d(:00)?$/, 'must be a time on the minute, e.g. 08:00:00')
+  .transform((t) => t.slice(0, 5));
+const weekday = z.enum(WEEKDAYS, { error: `must be one of ${WEEKDAYS.join(', ')}` });
+const visitType = z.enum(VISIT_TYPES, { error: `must be one of ${VISIT_TYPES.join(', ')}` });
+const coding = z.object({ system: z.string().optional(), code: z.string().min(1), display: z.string().optional() }, { error: 'must be a valueCoding' });
+
+// ---- $generate-slots ------------------------------------------------------------------------------
+
+const generateInput = z.strictObject({
+  start: one(date),
+  end: one(date),
+  slotMinutes: one(z.number({ error: 'must be a valueInteger' }).int().min(5).max(480)),
+  serviceType: optionalOne(coding),
+  visitType: optionalOne(visitType),
+  hours: z
+    .array(
+      z.strictObject({
+        day: z.array(weekday).min(1, 'name at least one day'),
+        from: one(time),
+        to: one(time),
+        visitType: optionalOne(visitType),
+      }),
+      { error: 'is required: the opening hours, one part per period' },
+    )
+    .min(1),
+  break: many(z.strictObject({ day: many(weekday), from: one(time), to: one(time) })),
+});
+
+const generateSlotsOperation: OperationDef = {
+  name: 'generate-slots',
+  definition: `${DEFINITION}/Schedule-generate-slots`,
+  levels: ['instance'],
+  types: ['Schedule'],
+  affectsState: true,
+  // Reading the Schedule; creating the Slots is checked as a Slot create.
+  scope: 'r',
+  async handler(ctx, req, { id }) {
+    const input = parse(generateInput, collectBody(req.body));
+    const defaultVisit = input.visitType ?? 'physical';
+    const result = await generateSlots(ctx, id!, {
+      start: input.start,
+      end: input.end,
+      ...(input.serviceType ? { serviceType: input.serviceType } : {}),
+      template: {
+        slotMinutes: input.slotMinutes,
+        hours: input.hours.map((h) => ({ days: h.day, from: h.from, to: h.to, visitType: h.visitType ?? defaultVisit })),
+        breaks: input.break.map((b) => ({ ...(b.day.length ? { days: b.day } : {}), from: b.from, to: b.to })),
+      },
+    });
+    const parameter: ParametersParameter[] = [
+      { name: 'created', valueInteger: result.created },
+      { name: 'skippedExisting', valueInteger: result.skippedExisting },
+      ...(result.first ? [{ name: 'first', valueDateTime: result.first }] : []),
+      ...(result.last ? [{ name: 'last', valueDateTime: result.last }] : []),
+      ...result.holidays.map((h) => ({ name: 'holiday', part: [{ name: 'date', valueDate: h.date }, { name: 'name', valueString: h.name }] })),
+    ];
+    return { status: 200, resource: { resourceType: 'Parameters', parameter } };
+  },
+};
+
+// ---- $find ----------------------------------------------------------------------------------------
+
+const findInput = z.strictObject({
+  unit: one(z.string({ error: 'must be a reference to the unit, e.g. Organization/vc-centrum' }).min(1)),
+  start: one(z.string({ error: 'must be a date or dateTime' })),
+  end: one(z.string({ error: 'must be a date or dateTime' })),
+  'service-type': optionalOne(z.string()),
+  'visit-type': optionalOne(z.string()),
+  _count: optionalOne(z.coerce.number({ error: 'must be a number' }).int().min(1).max(MAX_FIND_COUNT)),
+});
+
+const findOperation: OperationDef = {
+  name: 'find',
+  definition: `${DEFINITION}/Appointment-find`,
+  levels: ['type'],
+  types: ['Appointment'],
+  affectsState: false,
+  scope: 's',
+  async handler(ctx, req) {
+    const input = parse(findInput, req.method === 'POST' && req.body !== undefined ? collectBody(req.body) : collectQuery(req.query));
+    const found = await findFree(
+      ctx,
+      {
+        unit: input.unit,
+        start: input.start,
+        end: input.end,
+        ...(input['service-type'] ? { serviceType: input['service-type'] } : {}),
+        ...(input['visit-type'] ? { visitType: input['visit-type'] } : {}),
+      },
+      { count: input._count ?? DEFAULT_FIND_COUNT },
+    );
+    const base = ctx.config.baseUrl;
+    const entry: BundleEntry[] = found.slots.map((s) => ({ fullUrl: `${base}/Slot/${s.id}`, resource: s, search: { mode: 'match' } }));
+    if (found.service) entry.push({ fullUrl: `${base}/HealthcareService/${found.service.id}`, resource: found.service, search: { mode: 'include' } });
+    const self = new URLSearchParams(Object.entries({ unit: found.unit, start: input.start, end: input.end, 'service-type': input['service-type'], 'visit-type': input['visit-type'] }).filter((e): e is [string, string] => e[1] !== undefined));
+    const bundle: Bundle = { resourceType: 'Bundle', type: 'searchset', link: [{ relation: 'self', url: `${base}/Appointment/$find?${self}` }], entry };
+    return { status: 200, resource: bundle };
+  },
+};
+
+// ---- $book, $cancel, $reschedule -------------------------------------------------------------------
+
+const bookInput = z.strictObject({ slot: one(reference('Slot')), patient: one(reference('Patient')), comment: optionalOne(z.string().min(1).max(2000)) });
+const cancelInput = z.strictObject({ reason: optionalOne(z.string().min(1).max(2000)) });
+const rescheduleInput = z.strictObject({ slot: one(reference('Slot')) });
+
+function appointmentResponse(ctx: { config: { baseUrl: string } }, a: Appointment, status: number): FhirResponse {
+  const headers: Record<string, string> = { ETag: `W/"${a.meta!.versionId}"`, 'Last-Modified': new Date(a.meta!.lastUpdated!).toUTCString() };
+  if (status === 201) headers.Location = `${ctx.config.baseUrl}/Appointment/${a.id}/_history/${a.meta!.versionId}`;
+  return { status, resource: a, headers };
+}
+
+const bookOperation: OperationDef = {
+  name: 'book',
+  definition: `${DEFINITION}/Appointment-book`,
+  levels: ['type'],
+  types: ['Appointment'],
+  affectsState: true,
+  scope: 'c',
+  async handler(ctx, req) {
+    const input = parse(bookInput, collectBody(req.body));
+    const appointment = await book(ctx, { slot: input.slot, patient: input.patient, ...(input.comment ? { comment: input.comment } : {}) });
+    return appointmentResponse(ctx, appointment, 201);
+  },
+};
+
+const cancelOperation: OperationDef = {
+  name: 'cancel',
+  definition: `${DEFINITION}/Appointment-cancel`,
+  levels: ['instance'],
+  types: ['Appointment'],
+  affectsState: true,
+  scope: 'u',
+  async handler(ctx, req: FhirRequest, { id }) {
+    const input = parse(cancelInput, collectBody(req.body));
+    return appointmentResponse(ctx, await cancel(ctx, id!, input.reason ? { reason: input.reason } : {}), 200);
+  },
+};
+
+const rescheduleOperation: OperationDef = {
+  name: 'reschedule',
+  definition: `${DEFINITION}/Appointment-reschedule`,
+  levels: ['instance'],
+  types: ['Appointment'],
+  affectsState: true,
+  scope: 'u',
+  async handler(ctx, req, { id }) {
+    const input = parse(rescheduleInput, collectBody(req.body));
+    return appointmentResponse(ctx, await reschedule(ctx, id!, { slot: input.slot }), 200);
+  },
+};
+
+export const bookingOperations: OperationDef[] = [generateSlotsOperation, findOperation, bookOperation, cancelOperation, rescheduleOperation];
