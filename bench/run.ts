@@ -17,6 +17,8 @@ import { pgliteRawDb, pgRawDb, rawStatements, timeRaw, type RawDb } from './raw-
 import { formatReport, judge, MEMORY_TARGET_MB, writeReport, type Report, type Row } from './report.js';
 import { seed } from './seed.js';
 import { startServer, type DbEnv } from './server.js';
+import { runTriageBench } from './triage.js';
+import { runBookBench } from './book-run.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -36,7 +38,7 @@ const connections = Number(args.connections);
 const warmup = Number(args.warmup);
 if (!(duration > 0 && connections >= 1 && warmup >= 0)) fail('--duration and --connections must be positive, --warmup at least 0');
 const only = args.only ? new Set(args.only.split(',')) : undefined;
-const known = [...OPERATIONS.map((o) => o.key as string), 'import'];
+const known = [...OPERATIONS.map((o) => o.key as string), 'import', 'triage', 'book'];
 for (const key of only ?? []) if (!known.includes(key)) fail(`--only: unknown operation "${key}"; use ${known.join(', ')}`);
 const wanted = (key: string) => !only || only.has(key);
 
@@ -151,6 +153,20 @@ if (!wanted('import')) {
   report.notes.push(
     `import: ${r.resources} resources from ${r.files} files into an empty, migrated ${databaseUrl ? 'database lots_bench_import' : 'PGlite folder bench/.data/import-pglite'} in ${r.wallSeconds.toFixed(1)} s wall time (the import itself ${r.importSeconds.toFixed(1)} s, the rest is start-up).`,
   );
+}
+
+if (wanted('triage')) {
+  log('Timing triage in-process...');
+  const t = runTriageBench();
+  report.rows.push({ key: 'triage', label: 'triage one response, in-process', perSecond: t.perSecond, p50Ms: t.p50Ms, p99Ms: t.p99Ms, errors: t.errors });
+  report.notes.push(`triage: the answer check and the shipped rules over the scenario table, in the bench process (no HTTP, no database); rules alone p50 ${t.rulesOnly.p50Ms.toFixed(2)} ms, p99 ${t.rulesOnly.p99Ms.toFixed(2)} ms.`);
+}
+
+if (wanted('book')) {
+  log('Booking with 16 clients at one clinic (bench/book.ts)...');
+  const b = await runBookBench(duration, databaseUrl);
+  if (b) report.rows.push({ key: 'book', label: '$book, 16 clients, one clinic', perSecond: b.perSecond, p50Ms: b.p50Ms, p99Ms: b.p99Ms, errors: b.errors });
+  report.notes.push(b ? `book: ${b.check}` : 'book: bench/book.ts printed no result');
 }
 
 if (driver === 'pglite') report.notes.push('targets apply to the PostgreSQL server driver only (DATABASE_URL=... npm run bench).');
