@@ -25,6 +25,10 @@ const schema = z.object({
   LOTS_MAX_BUNDLE_ENTRIES: z.coerce.number().int().positive().default(10_000),
   LOTS_AUTH: z.enum(['on', 'off']).default('on'),
   LOTS_CASE_ANSWER_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(2),
+  LOTS_VIDEO_LINK_PATTERN: z
+    .string()
+    .regex(/^https:\/\/[^\s{}]+.*\{room\}/, 'must be an https URL containing {room}')
+    .default('https://video.lots.example/join/{room}'),
   LOTS_DEMO_LOGIN: z.enum(['on', 'off']).optional(),
   LOTS_BOOTSTRAP_CLIENT: z
     .string()
@@ -55,6 +59,7 @@ export interface Config {
   maxBundleEntries: number;
   auth: AuthConfig;
   cases: { /** Working days a clinic has to answer a case. */ answerWorkingDays: number };
+  booking: { /** Video meeting links when a clinic sets no pattern of its own; `{room}` is replaced. */ videoLinkPattern: string };
 }
 
 export interface AuthConfig {
@@ -95,6 +100,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBundleEntries: s.LOTS_MAX_BUNDLE_ENTRIES,
     auth: authConfig(s, baseUrl),
     cases: { answerWorkingDays: s.LOTS_CASE_ANSWER_WORKING_DAYS },
+    booking: { videoLinkPattern: s.LOTS_VIDEO_LINK_PATTERN },
   };
 }
 

@@ -23,8 +23,8 @@ import { BOOKING_SETTINGS_URL, isVisitType, VISIT_TYPE_SYSTEM, type VisitType } 
 import { asServer } from './server.js';
 
 /**
- * The meeting-link pattern of this deployment, used when a clinic sets none: `{room}` is replaced by
- * a random, unguessable room name per visit.
+ * The meeting-link pattern used when neither the clinic nor the deployment (LOTS_VIDEO_LINK_PATTERN)
+ * sets one: `{room}` is replaced by a random, unguessable room name per visit.
  */
 export const DEFAULT_MEETING_LINK_PATTERN = 'https://video.lots.example/join/{room}';
 
@@ -45,7 +45,7 @@ export const NO_SETTINGS: BookingSettings = { visitTypes: {}, onlineRebooking: f
 const sub = (e: Extension | undefined, url: string): Extension | undefined => e?.extension?.find((x) => x.url === url);
 
 /** The settings in a HealthcareService, or undefined when it carries none. */
-export function parseBookingSettings(service: HealthcareService): BookingSettings | undefined {
+export function parseBookingSettings(service: HealthcareService, defaultPattern = DEFAULT_MEETING_LINK_PATTERN): BookingSettings | undefined {
   const ext = service.extension?.find((e) => e.url === BOOKING_SETTINGS_URL);
   if (!ext) return undefined;
   const visitTypes: BookingSettings['visitTypes'] = {};
@@ -60,7 +60,7 @@ export function parseBookingSettings(service: HealthcareService): BookingSetting
   return {
     visitTypes,
     onlineRebooking: sub(ext, 'onlineRebooking')?.valueBoolean !== false,
-    meetingLinkPattern: pattern && isMeetingLinkPattern(pattern) ? pattern : DEFAULT_MEETING_LINK_PATTERN,
+    meetingLinkPattern: pattern && isMeetingLinkPattern(pattern) ? pattern : defaultPattern,
   };
 }
 
@@ -85,8 +85,8 @@ export async function clinicSettings(ctx: DomainContext, unit: string): Promise<
   const services = await searchResources<HealthcareService>(asServer(ctx), 'HealthcareService', [['organization', unit], ['_sort', '_id']]);
   for (const service of services) {
     if (service.active === false) continue;
-    const settings = parseBookingSettings(service);
+    const settings = parseBookingSettings(service, ctx.config.booking.videoLinkPattern);
     if (settings) return { settings, service };
   }
-  return { settings: NO_SETTINGS };
+  return { settings: { ...NO_SETTINGS, meetingLinkPattern: ctx.config.booking.videoLinkPattern } };
 }
