@@ -12,75 +12,20 @@
  * Inputs are Parameters resources (or URL parameters for `$find`), checked with zod; a bad input is a
  * 400 naming the parameter.
  */
-import type { Appointment, Bundle, BundleEntry, Parameters, ParametersParameter } from '@medplum/fhirtypes';
+import type { Appointment, Bundle, BundleEntry, ParametersParameter } from '@medplum/fhirtypes';
 import { z } from 'zod';
 import { VISIT_TYPES } from '../../../domain/booking/codes.js';
 import { DEFAULT_FIND_COUNT, findFree, MAX_FIND_COUNT } from '../../../domain/booking/find.js';
 import { generateSlots } from '../../../domain/booking/generate.js';
 import { book, cancel, reschedule } from '../../../domain/booking/service.js';
 import { WEEKDAYS } from '../../../domain/booking/template.js';
-import { FhirError, type Issue } from '../../../fhir/error.js';
-import { isObject } from '../body.js';
+import { collectBody, collectQuery, list, one, optionalOne, parseInput } from '../../../fhir/parameters.js';
 import type { FhirRequest, FhirResponse } from '../types.js';
 import type { OperationDef } from './operation.js';
 
 const DEFINITION = 'https://lots.example/fhir/OperationDefinition';
 
 // ---- Parameters -> plain values -----------------------------------------------------------------
-
-type Collected = Record<string, unknown[]>;
-
-/** A Parameters resource as name -> values (a part becomes a nested record); 400 for anything else. */
-function collectBody(body: unknown): Collected {
-  if (body === undefined) return Object.create(null) as Collected;
-  if (!isObject(body) || body.resourceType !== 'Parameters') throw new FhirError(400, { code: 'invalid', diagnostics: 'The body must be a Parameters resource' });
-  return collect((body as unknown as Parameters).parameter);
-}
-
-function collect(parameters: ParametersParameter[] | undefined): Collected {
-  const out = Object.create(null) as Collected;
-  for (const p of parameters ?? []) {
-    const key = Object.keys(p).find((k) => k.startsWith('value'));
-    const value = p.part ? collect(p.part) : key ? (p as unknown as Record<string, unknown>)[key] : p.resource;
-    (out[p.name] ??= []).push(value);
-  }
-  return out;
-}
-
-/** URL parameters as name -> values, without the ones every request may carry. */
-function collectQuery(query: URLSearchParams): Collected {
-  const out = Object.create(null) as Collected;
-  for (const [k, v] of query) if (k !== '_format' && k !== '_pretty') (out[k] ??= []).push(v);
-  return out;
-}
-
-function parse<S extends z.ZodType>(schema: S, input: Collected): z.output<S> {
-  const result = schema.safeParse(input);
-  if (result.success) return result.data;
-  const issues: Issue[] = result.error.issues.map((i) => {
-    const name = i.code === 'unrecognized_keys' ? i.keys.join(', ') : i.path.filter((p) => typeof p === 'string').join('.');
-    const diagnostics = i.code === 'unrecognized_keys' ? `Unknown parameter ${name}` : `${name || 'Parameters'}: ${i.message}`;
-    return { code: i.code === 'unrecognized_keys' ? 'not-supported' : 'invalid', diagnostics, ...(name ? { expression: [name] } : {}) };
-  });
-  throw new FhirError(400, issues);
-}
-
-const one = <T extends z.ZodType>(t: T) =>
-  z
-    .array(t, { error: (i) => (i.input === undefined ? 'is required' : 'has the wrong type') })
-    .length(1, 'must be given once')
-    .transform((a) => a[0]! as z.output<T>);
-const optionalOne = <T extends z.ZodType>(t: T) =>
-  z
-    .array(t)
-    .max(1, 'may be given at most once')
-    .optional()
-    .transform((a) => a?.[0] as z.output<T> | undefined);
-const many = <T extends z.ZodType>(t: T) =>
-  z
-    .array(t)
-    .optional()
-    .transform((a) => (a ?? []) as z.output<T>[]);
 
 const reference = (type: string) =>
   z
@@ -117,7 +62,7 @@ const generateInput = z.strictObject({
       { error: 'is required: the opening hours, one part per period' },
     )
     .min(1),
-  break: many(z.strictObject({ day: many(weekday), from: one(time), to: one(time) })),
+  break: list(z.strictObject({ day: list(weekday), from: one(time), to: one(time) })),
 });
 
 const generateSlotsOperation: OperationDef = {
@@ -129,7 +74,7 @@ const generateSlotsOperation: OperationDef = {
   // Reading the Schedule; creating the Slots is checked as a Slot create.
   scope: 'r',
   async handler(ctx, req, { id }) {
-    const input = parse(generateInput, collectBody(req.body));
+    const input = parseInput(generateInput, collectBody(req.body));
     const defaultVisit = input.visitType ?? 'physical';
     const result = await generateSlots(ctx, id!, {
       start: input.start,
@@ -171,7 +116,7 @@ const findOperation: OperationDef = {
   affectsState: false,
   scope: 's',
   async handler(ctx, req) {
-    const input = parse(findInput, req.method === 'POST' && req.body !== undefined ? collectBody(req.body) : collectQuery(req.query));
+    const input = parseInput(findInput, req.method === 'POST' && req.body !== undefined ? collectBody(req.body) : collectQuery(req.query));
     const found = await findFree(
       ctx,
       {
@@ -212,7 +157,7 @@ const bookOperation: OperationDef = {
   affectsState: true,
   scope: 'c',
   async handler(ctx, req) {
-    const input = parse(bookInput, collectBody(req.body));
+    const input = parseInput(bookInput, collectBody(req.body));
     const appointment = await book(ctx, { slot: input.slot, patient: input.patient, ...(input.comment ? { comment: input.comment } : {}) });
     return appointmentResponse(ctx, appointment, 201);
   },
@@ -226,7 +171,7 @@ const cancelOperation: OperationDef = {
   affectsState: true,
   scope: 'u',
   async handler(ctx, req: FhirRequest, { id }) {
-    const input = parse(cancelInput, collectBody(req.body));
+    const input = parseInput(cancelInput, collectBody(req.body));
     return appointmentResponse(ctx, await cancel(ctx, id!, input.reason ? { reason: input.reason } : {}), 200);
   },
 };
@@ -239,7 +184,7 @@ const rescheduleOperation: OperationDef = {
   affectsState: true,
   scope: 'u',
   async handler(ctx, req, { id }) {
-    const input = parse(rescheduleInput, collectBody(req.body));
+    const input = parseInput(rescheduleInput, collectBody(req.body));
     return appointmentResponse(ctx, await reschedule(ctx, id!, { slot: input.slot }), 200);
   },
 };
