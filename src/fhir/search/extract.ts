@@ -44,12 +44,59 @@ export function createExtractor(registry: SearchRegistry, options: ExtractOption
   };
 }
 
-function extract(registry: SearchRegistry, options: ExtractOptions, resource: Resource): IndexEntries {
+const roots = new Map<string, readonly string[] | null>();
+
+/**
+ * The top-level elements an expression starts from (`Observation.subject` -> subject,
+ * `(Observation.value as Quantity)` -> value), or null when the parameter may have a value without
+ * them: it starts elsewhere (a function, %resource), or it yields something on an empty resource
+ * (`Patient.deceased.exists() and ...` is false, not empty). A resource with none of the elements
+ * cannot give the parameter a value, so its FHIRPath need not run: most of a type's 30-50 parameters
+ * name elements a given resource does not have.
+ */
+function rootsOf(type: string, def: SearchParamDef): readonly string[] | null {
+  const key = `${type}|${def.expression}`;
+  let r = roots.get(key);
+  if (r === undefined) {
+    const parts = def.expression!.split('|').map((p) => p.trim().replace(/^\(+/, ''));
+    const prefix = `${type}.`;
+    const names = parts.map((p) => (p.startsWith(prefix) ? /^[a-zA-Z]+/.exec(p.slice(prefix.length))?.[0] : undefined));
+    r = names.every((n): n is string => !!n) && yieldsNothingOnEmpty(type, def) ? [...new Set(names)] : null;
+    roots.set(key, r);
+  }
+  return r;
+}
+
+function yieldsNothingOnEmpty(type: string, def: SearchParamDef): boolean {
+  try {
+    const atom = parsedExpression(type, def);
+    return !atom || evalFhirPathTyped(atom, [toTypedValue({ resourceType: type })]).length === 0;
+  } catch {
+    return false;
+  }
+}
+
+function mayHaveValues(resource: Resource, type: string, def: SearchParamDef): boolean {
+  if (!def.expression) return false;
+  const names = rootsOf(type, def);
+  if (!names) return true;
+  const record = resource as unknown as Record<string, unknown>;
+  for (const name of names) {
+    if (record[name] !== undefined) return true;
+    // a choice element: value -> valueQuantity, valueString, ...
+    for (const key in record) if (key.length > name.length && key.startsWith(name) && key.charCodeAt(name.length) < 91) return true;
+  }
+  return false;
+}
+
+/** The entries of a resource; `everyParam` runs every expression (the reference the shortcut is tested against). */
+export function extract(registry: SearchRegistry, options: ExtractOptions, resource: Resource, everyParam = false): IndexEntries {
   const out = emptyIndexEntries();
   const type = resource.resourceType;
   const root = [toTypedValue(relativize(resource, `${options.baseUrl}/`) as Resource)];
   for (const def of registry.forType(type)) {
     if (FROM_RESOURCE_ROW.has(def.code)) continue;
+    if (!everyParam && !mayHaveValues(resource, type, def)) continue;
     const atom = parsedExpression(type, def);
     if (!atom) continue;
     const values = evalFhirPathTyped(atom, root);
