@@ -97,6 +97,10 @@ async function runServer(config: Config): Promise<number> {
   const app = createApp(deps);
   releaseStartupGarbage();
   const server = serve({ fetch: app.fetch, port: config.port });
+  // Keep idle connections longer than clients and load balancers do (Node's 5 s default): a client that
+  // reuses a connection just as the server times it out gets "socket closed" instead of an answer.
+  (server as import('node:http').Server).keepAliveTimeout = 65_000;
+  (server as import('node:http').Server).headersTimeout = 66_000;
   await new Promise<void>((resolve, reject) => {
     server.once('listening', resolve);
     server.once('error', reject);
