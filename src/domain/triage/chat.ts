@@ -67,6 +67,21 @@ export interface ChatMessage {
 }
 
 /** Sends a message in the chat; the first from care moves the Task to in-progress. */
+/** One message of the thread, sent now. */
+function chatMessage(task: Task, sender: Communication['sender'], recipient: NonNullable<Communication['recipient']>[number], payload: CommunicationPayload[], now: Date): Communication {
+  return {
+    resourceType: 'Communication',
+    id: randomUUID(),
+    partOf: [{ reference: `Task/${task.id}` }],
+    status: 'completed',
+    subject: patientOf(task),
+    sent: now.toISOString(),
+    sender,
+    recipient: [recipient],
+    payload,
+  };
+}
+
 export async function sendMessage(ctx: DomainContext, taskId: string, message: ChatMessage, now = new Date()): Promise<Communication> {
   const task = await chatTask(ctx, taskId);
   if (isClosed(task)) throw errors.conflict(`The chat is closed (Task/${taskId} is ${task.status}); start a new contact with 1177 direkt`);
@@ -74,17 +89,7 @@ export async function sendMessage(ctx: DomainContext, taskId: string, message: C
   const payload: CommunicationPayload[] = [];
   if (message.text) payload.push({ contentString: message.text });
   if (message.attachment) payload.push({ contentAttachment: message.attachment });
-  const msg: Communication = {
-    resourceType: 'Communication',
-    id: randomUUID(),
-    partOf: [{ reference: `Task/${task.id}` }],
-    status: 'completed',
-    subject: patientOf(task),
-    sent: now.toISOString(),
-    sender: party.ref,
-    recipient: [party.side === 'patient' ? unitOf(task) : patientOf(task)],
-    payload,
-  };
+  const msg = chatMessage(task, party.ref, party.side === 'patient' ? unitOf(task) : patientOf(task), payload, now);
   return ctx.store.transaction(async (store) => {
     const tx = { ...ctx, store };
     const saved = await createResource(tx, msg);
@@ -124,19 +129,7 @@ export async function closeChat(ctx: DomainContext, taskId: string, text: string
   if (isClosed(task)) throw errors.conflict(`The chat is already closed (Task/${taskId} is ${task.status})`);
   return ctx.store.transaction(async (store) => {
     const tx = { ...ctx, store };
-    if (text) {
-      await createResource(tx, {
-        resourceType: 'Communication',
-        id: randomUUID(),
-        partOf: [{ reference: `Task/${task.id}` }],
-        status: 'completed',
-        subject: patientOf(task),
-        sent: now.toISOString(),
-        sender: party.ref,
-        recipient: [patientOf(task)],
-        payload: [{ contentString: text }],
-      });
-    }
+    if (text) await createResource(tx, chatMessage(task, party.ref, patientOf(task), [{ contentString: text }], now));
     const closed: Task = {
       ...task,
       status: 'completed',
