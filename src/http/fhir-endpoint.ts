@@ -27,6 +27,7 @@ export async function toFhirRequest(c: Context, basePath: string): Promise<FhirR
     ['if-none-exist', 'ifNoneExist'],
     ['if-modified-since', 'ifModifiedSince'],
     ['prefer', 'prefer'],
+    ['last-event-id', 'lastEventId'],
   ] as const) {
     const v = c.req.header(name);
     if (v) h[key] = v;

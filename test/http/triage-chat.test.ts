@@ -29,8 +29,10 @@ interface Event {
 }
 
 /** Opens the chat's event stream and reads it event by event (comments and retry hints skipped). */
-async function openStream(taskId: string, token: string, query = '') {
-  const res = await t.app.request(`http://localhost:8080/fhir/Task/${taskId}/$chat-stream${query}`, { headers: { authorization: `Bearer ${token}`, accept: 'text/event-stream' } });
+async function openStream(taskId: string, token: string, query = '', lastEventId?: string) {
+  const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
+  if (lastEventId) headers['last-event-id'] = lastEventId;
+  const res = await t.app.request(`http://localhost:8080/fhir/Task/${taskId}/$chat-stream${query}`, { headers });
   expect(res.status).toBe(200);
   const reader = res.body!.getReader();
   const decoder = new TextDecoder();
@@ -283,5 +285,11 @@ describe('the live stream of a chat', () => {
       ['closed', 'completed'],
     ]);
     expect(after[0]!.data.received).toBeDefined();
+
+    // An EventSource reconnects with Last-Event-ID instead: the same events.
+    const reconnected = await openStream(taskId, tokens.lisa, '', fromLisa!.id!);
+    const again: Event[] = [];
+    for (let e = await reconnected.next(); e; e = await reconnected.next()) again.push(e);
+    expect(again.map((e) => e.event)).toEqual(after.map((e) => e.event));
   });
 });

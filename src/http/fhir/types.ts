@@ -27,6 +27,8 @@ export interface RequestHeaders {
   ifNoneExist?: string;
   ifModifiedSince?: string;
   prefer?: string;
+  /** Server-Sent Events: the id of the last event a reconnecting client received. */
+  lastEventId?: string;
 }
 
 export interface FhirResponse {

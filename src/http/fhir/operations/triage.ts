@@ -177,7 +177,8 @@ export const chatStreamOperation: OperationDef = {
   scope: 'r',
   async handler(ctx, req: FhirRequest, { id }) {
     if (req.method !== 'GET') throw errors.methodNotAllowed('$chat-stream is a GET (Server-Sent Events)');
-    const since = req.query.get('since') ?? undefined;
+    // An EventSource reconnecting sends the id of the last event it saw as Last-Event-ID.
+    const since = req.query.get('since') ?? req.headers.lastEventId ?? undefined;
     if (since !== undefined && !sinceSchema.safeParse(since).success) throw errors.badRequest('since is the id of the last event received (an instant, e.g. 2025-01-02T10:00:00.123Z)', ['since']);
     const stream = await chatStream(ctx, id!, since ? { since } : {});
     return { status: 200, stream, headers: { 'Content-Type': 'text/event-stream; charset=utf-8', 'Cache-Control': 'no-cache, no-store', 'X-Accel-Buffering': 'no' } };
