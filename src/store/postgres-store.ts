@@ -80,7 +80,8 @@ function storeOn(db: Db, indexer: Indexer, hooks: StoreHooks): FhirStore {
     async read(type, id, policy) {
       const b = new Binder();
       const where = `r.resource_type = ${b.bind(type)} and r.id = ${b.bind(id)}${visible(b, policy)}`;
-      const rows = await db.query<VersionRow>(`select ${columns('r')} from resource r where ${where}`, b.values);
+      // Without a policy the text is always the same: prepared once per connection.
+      const rows = await db.query<VersionRow>(`select ${columns('r')} from resource r where ${where}`, b.values, { prepare: !policy });
       return rows[0] && toVersion(rows[0]);
     },
 
@@ -290,7 +291,8 @@ async function insertNew(db: Queryable, versions: readonly StoredVersion[], entr
       entries: entries[from + k]!,
     }));
     const q = bulkInsertSql(rows);
-    await db.query(q.text, q.values);
+    // One text per combination of index tables written: a few dozen shapes, each prepared once.
+    await db.query(q.text, q.values, { prepare: true });
   }
 }
 

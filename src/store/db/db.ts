@@ -4,11 +4,19 @@
  * so the same SQL, migrations and tests run on both.
  */
 
+export interface QueryOptions {
+  prepare?: boolean;
+}
+
 export type SqlValue = string | number | boolean | null | Date | readonly SqlValue[] | Uint8Array;
 
 export interface Queryable {
-  /** Runs one statement with bound parameters (`$1`, `$2`, ...) and returns its rows. */
-  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[]): Promise<R[]>;
+  /**
+   * Runs one statement with bound parameters (`$1`, `$2`, ...) and returns its rows. `prepare` marks a
+   * statement of a fixed shape that runs often: the server parses and plans it once per connection.
+   * Never for text built from request data of unbounded variety (each distinct text is kept).
+   */
+  query<R = Record<string, unknown>>(text: string, values?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
 }
 
 export interface Db extends Queryable {

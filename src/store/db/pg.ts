@@ -3,7 +3,8 @@
  * The node-postgres adapter: a connection pool; a transaction holds one client from BEGIN to COMMIT.
  */
 import pg from 'pg';
-import { underSavepoint, type Db } from './db.js';
+import { createHash } from 'node:crypto';
+import { underSavepoint, type Db, type QueryOptions } from './db.js';
 
 // Keep timestamps and bigints as text: FHIR instants carry their own format, and ids must not lose digits.
 const types = {
@@ -12,6 +13,19 @@ const types = {
     return pg.types.getTypeParser(oid, format) as (v: string) => unknown;
   },
 };
+
+const names = new Map<string, string>();
+
+/** A named (prepared) statement when asked: the name is derived from the text, so each shape is one. */
+function config(text: string, values: readonly unknown[] | undefined, options: QueryOptions | undefined): pg.QueryConfig {
+  if (!options?.prepare) return { text, values: values as unknown[] };
+  let name = names.get(text);
+  if (!name) {
+    name = `lots_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
+    names.set(text, name);
+  }
+  return { name, text, values: values as unknown[] };
+}
 
 export function createPgDb(url: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
@@ -23,8 +37,8 @@ export function createPgDb(url: string, poolSize = 10): Db {
 function poolDb(pool: pg.Pool): Db {
   return {
     driver: 'pg',
-    async query(text, values) {
-      return (await pool.query({ text, values: values as unknown[] })).rows;
+    async query(text, values, options) {
+      return (await pool.query(config(text, values, options))).rows;
     },
     async transaction(fn) {
       const client = await pool.connect();
@@ -55,8 +69,8 @@ function poolDb(pool: pg.Pool): Db {
 function clientDb(client: pg.PoolClient): Db {
   const self: Db = {
     driver: 'pg',
-    async query(text, values) {
-      return (await client.query({ text, values: values as unknown[] })).rows;
+    async query(text, values, options) {
+      return (await client.query(config(text, values, options))).rows;
     },
     transaction: (fn) => fn(self),
     savepoint: (fn) => underSavepoint(self, fn),
