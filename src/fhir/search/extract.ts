@@ -3,7 +3,7 @@
  * The write side of search: computes the index entries of a resource for every search parameter of
  * its type (FHIRPath evaluated by @medplum/core, expressions parsed once and cached). Pure.
  */
-import { evalFhirPathTyped, toTypedValue, type TypedValue } from '@medplum/core';
+import { evalFhirPathTyped, parseFhirPath, toTypedValue, type TypedValue } from '@medplum/core';
 import type { Resource } from '@medplum/fhirtypes';
 import { patientCompartmentParams } from './compartments.js';
 import { emptyIndexEntries, type CompositeEntry, type IndexEntries } from './index-entries.js';
@@ -42,6 +42,18 @@ export function createExtractor(registry: SearchRegistry, options: ExtractOption
     memo.set(resource, { version: registry.version(), entries });
     return entries;
   };
+}
+
+const componentAtoms = new Map<string, ReturnType<typeof parseFhirPath>>();
+
+/** A composite component's FHIRPath, parsed once (they are evaluated for every component of every write). */
+function componentAtom(expression: string): ReturnType<typeof parseFhirPath> {
+  let atom = componentAtoms.get(expression);
+  if (!atom) {
+    atom = parseFhirPath(expression);
+    componentAtoms.set(expression, atom);
+  }
+  return atom;
 }
 
 const roots = new Map<string, readonly string[] | null>();
@@ -168,7 +180,7 @@ function relativize(value: unknown, base: string): unknown {
 function composites(def: SearchParamDef, item: TypedValue, options: ExtractOptions, resource: TypedValue): Omit<CompositeEntry, 'param'>[] {
   // Some R4 components (MolecularSequence) read `%resource`.
   const vars = { '%resource': resource };
-  const [a, b, c] = (def.components ?? []).map((comp) => v.componentValues(comp.type, evalFhirPathTyped(comp.expression, [item], vars), options.baseUrl));
+  const [a, b, c] = (def.components ?? []).map((comp) => v.componentValues(comp.type, evalFhirPathTyped(componentAtom(comp.expression), [item], vars), options.baseUrl));
   if (!a || !b) return [];
   const rows: Omit<CompositeEntry, 'param'>[] = [];
   for (const x of a) for (const y of b) for (const z of c ?? [{}]) rows.push(v.compositeRow(x, y, z));
