@@ -13,8 +13,8 @@ export type SqlValue = string | number | boolean | null | Date | readonly SqlVal
 export interface Queryable {
   /**
    * Runs one statement with bound parameters (`$1`, `$2`, ...) and returns its rows. `prepare` marks a
-   * statement of a fixed shape that runs often: the server parses and plans it once per connection.
-   * Never for text built from request data of unbounded variety (each distinct text is kept).
+   * statement whose text repeats (values are always bound): the server parses it once per connection.
+   * The driver prepares a bounded number of distinct texts and runs the rest unnamed.
    */
   query<R = Record<string, unknown>>(text: string, values?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
 }

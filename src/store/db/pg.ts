@@ -15,12 +15,15 @@ const types = {
 };
 
 const names = new Map<string, string>();
+// Each connection keeps every statement prepared on it; past this many shapes, new ones run unnamed.
+const MAX_PREPARED = 256;
 
 /** A named (prepared) statement when asked: the name is derived from the text, so each shape is one. */
 function config(text: string, values: readonly unknown[] | undefined, options: QueryOptions | undefined): pg.QueryConfig {
   if (!options?.prepare) return { text, values: values as unknown[] };
   let name = names.get(text);
   if (!name) {
+    if (names.size >= MAX_PREPARED) return { text, values: values as unknown[] };
     name = `lots_${createHash('sha1').update(text).digest('hex').slice(0, 16)}`;
     names.set(text, name);
   }

@@ -32,7 +32,8 @@ const toRow = (r: RawRow): SearchRow => ({ rid: r.rid, resourceType: r.resource_
 
 export async function searchPage(db: Queryable, req: SearchRequest, opts: CompileOptions): Promise<SearchPage> {
   const q = compileSearch(req, opts);
-  const raw = await db.query<RawRow>(q.text, q.values);
+  // The text depends on the query's shape, not its values: repeated searches reuse a prepared statement.
+  const raw = await db.query<RawRow>(q.text, q.values, { prepare: true });
   const page = raw.slice(0, req.count);
   const result: SearchPage = { rows: page.map(toRow) };
   const last = page[page.length - 1];
