@@ -34,6 +34,8 @@ const token: Record<string, string> = {};
 const FROM = workingDayFrom(2);
 const TO = addDays(FROM, 20);
 const CENTRUM = `unit=Organization/vc-centrum&start=${FROM}&end=${TO}`;
+/** The schedule given three weeks of slots, per unit. */
+const GENERATED: Record<string, string> = { 'vc-centrum': 'anna-lind-vc-centrum', 'vc-teleborg': 'karin-holm-vc-teleborg' };
 
 beforeAll(async () => {
   t = await bookingApp();
@@ -43,8 +45,9 @@ beforeAll(async () => {
   token.centrumAdmin = await t.staffToken('SE2321000065-ADM1', ['vc-centrum'], ['administrator']);
   token.anna = await t.staffToken('SE2321000065-ANNA', ['vc-centrum'], ['nurse', 'arendehanterare']);
   token.teleborg = await t.staffToken('SE2321000065-KARI', ['vc-teleborg'], ['administrator', 'arendehanterare']);
-  expectStatus(await t.request('POST', 'Schedule/anna-lind-vc-centrum/$generate-slots', { body: weekTemplate(FROM, TO), token: token.centrumAdmin }), 200);
-  expectStatus(await t.request('POST', 'Schedule/karin-holm-vc-teleborg/$generate-slots', { body: weekTemplate(FROM, TO) }), 200);
+  for (const schedule of Object.values(GENERATED)) {
+    expectStatus(await t.request('POST', `Schedule/${schedule}/$generate-slots`, { body: weekTemplate(FROM, TO) }), 200);
+  }
 }, 180_000);
 afterAll(async () => {
   await t?.close();
@@ -179,8 +182,11 @@ async function freeSlots(visit: string, unit = 'vc-centrum'): Promise<Slot[]> {
 }
 let taken = 0;
 async function aFreeSlot(visit = 'physical', unit = 'vc-centrum'): Promise<Slot> {
+  // Only the schedules beforeAll fills: other tests add slots for other practitioners, and
+  // whether those fall in the period depends on today's date.
+  const schedule = `Schedule/${GENERATED[unit]}`;
+  const slots = (await freeSlots(visit, unit)).filter((s) => s.schedule.reference === schedule);
   // Spread over the period, so tests do not race each other for the same slot.
-  const slots = await freeSlots(visit, unit);
   return slots[(taken++ * 7) % slots.length]!;
 }
 
@@ -350,6 +356,13 @@ describe('Appointment/$reschedule', () => {
     expect(res.body.participant.map((p: any) => p.actor.reference)).toEqual(['Patient/sven-oberg', 'PractitionerRole/anna-lind-vc-centrum', 'Location/loc-vc-centrum']);
     expect((await t.request('GET', `Slot/${from.id}`)).body.status).toBe('free');
     expect((await t.request('GET', `Slot/${to.id}`)).body.status).toBe('busy');
+  });
+
+  it("moves a booking to another practitioner's slot: the Appointment then names that practitioner", async () => {
+    const booked = expectStatus(await book(t, token.sven, (await aFreeSlot()).id, 'Patient/sven-oberg'), 201);
+    const erik = await slotAt(t, 'erik-berg-vc-centrum', new Date(`${addDays(FROM, 1)}T13:00:00Z`));
+    const res = expectStatus(await t.request('POST', `Appointment/${booked.body.id}/$reschedule`, { body: parameters(ref('slot', `Slot/${erik}`)), token: token.sven }), 200);
+    expect(res.body.participant.map((p: any) => p.actor.reference)).toEqual(['Patient/sven-oberg', 'PractitionerRole/erik-berg-vc-centrum', 'Location/loc-vc-centrum']);
   });
 
   it('changes nothing when the new slot is taken: the old slot stays busy and the Appointment as it was', async () => {
