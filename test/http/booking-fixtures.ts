@@ -67,6 +67,7 @@ export function expectStatus(res: TestResponse, status: number): TestResponse {
 
 export interface Slot {
   id: string;
+  schedule: { reference: string };
   start: string;
   end: string;
   status: string;
