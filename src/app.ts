@@ -20,6 +20,7 @@ import { createSearchRegistry } from './fhir/search/registry.js';
 import { checkRequiredBindings, warmUpBindings } from './fhir/terminology/bindings.js';
 import { createValidator, type Validator } from './fhir/validate.js';
 import { checkTriageRules } from './domain/triage/check-rules.js';
+import { checkRulesAgainstForm } from './domain/triage/form-consistency.js';
 import { mountAuthRoutes, authUrls } from './http/auth/routes.js';
 import { smartConfiguration } from './http/auth/smart-configuration.js';
 import { errorResponse, toFhirError } from './http/error.js';
@@ -95,6 +96,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     access: { kind: 'unrestricted' },
     audit,
     indexer,
+    storedChecks: [checkRulesAgainstForm],
   };
   const tokens = await createTokenService({
     issuer: authUrls(config.baseUrl).issuer,

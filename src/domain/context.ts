@@ -13,6 +13,7 @@ import type { Logger } from '../log.js';
 import type { FhirStore } from '../store/store.js';
 import type { Resource } from '@medplum/fhirtypes';
 import type { IndexEntries } from '../fhir/search/index-entries.js';
+import type { Issue } from '../fhir/error.js';
 
 export interface DomainContext {
   config: Config;
@@ -28,4 +29,14 @@ export interface DomainContext {
   audit: AuditQueue;
   /** What a resource is searchable by, and its patient compartments (the store's own extractor). */
   indexer: (resource: Resource) => IndexEntries;
+  /** Checks of a resource against other stored resources, run at every write after validation. */
+  storedChecks: readonly StoredCheck[];
+  /**
+   * Set inside a transaction: the resources written so far, whose stored checks run once every entry
+   * is written (so that two resources changed together are checked together).
+   */
+  pendingChecks?: Resource[];
 }
+
+/** Issues with `resource` given what is stored (and written earlier in the same transaction). */
+export type StoredCheck = (ctx: DomainContext, resource: Resource) => Promise<Issue[]>;

@@ -64,15 +64,25 @@ export function auditWrite(ctx: FhirContext, interaction: string, action: AuditA
 }
 
 /** A resource with errors is refused with 422 and the issues, before anything is written. */
-export function validateForWrite(ctx: FhirContext, resource: Resource): void {
+export async function validateForWrite(ctx: FhirContext, resource: Resource): Promise<void> {
   const issues = ctx.validator.validate(resource);
   if (hasErrors(issues)) throw new FhirError(422, issues.filter((i) => i.severity !== 'information'));
+  if (ctx.pendingChecks) ctx.pendingChecks.push(resource);
+  else await runStoredChecks(ctx, resource);
+}
+
+/** 422 when a stored check finds an error in `resource`. */
+export async function runStoredChecks(ctx: FhirContext, resource: Resource): Promise<void> {
+  for (const check of ctx.storedChecks) {
+    const issues = await check(ctx, resource);
+    if (hasErrors(issues)) throw new FhirError(422, issues);
+  }
 }
 
 /** Creates a resource as the caller (validation, access check, audit); the id is assigned here. */
 export async function createResource<T extends Resource>(ctx: FhirContext, resource: T): Promise<T> {
   const r = { ...resource, id: resource.id ?? randomUUID() } as T;
-  validateForWrite(ctx, r);
+  await validateForWrite(ctx, r);
   const compartments = compartmentsOf(ctx, r);
   await checkWrite(ctx, r, 'c', compartments);
   const [version] = await ctx.store.createMany([r, ...auditWrite(ctx, 'create', 'C', `${r.resourceType}/${r.id}`, compartments)]);
@@ -81,7 +91,7 @@ export async function createResource<T extends Resource>(ctx: FhirContext, resou
 
 /** Writes a new version as the caller; `ifMatch` guards against lost updates. */
 export async function updateResource<T extends Resource>(ctx: FhirContext, resource: T, ifMatch?: number): Promise<T> {
-  validateForWrite(ctx, resource);
+  await validateForWrite(ctx, resource);
   const compartments = compartmentsOf(ctx, resource);
   await checkWrite(ctx, resource, 'u', compartments);
   const audit = auditWrite(ctx, 'update', 'U', `${resource.resourceType}/${resource.id}`, compartments);

@@ -11,6 +11,7 @@ const region = JSON.parse(readFileSync(new URL('../../seed/10-region.json', impo
 const triageSeed = JSON.parse(readFileSync(new URL('../../seed/40-triage.json', import.meta.url), 'utf8'));
 const operationsSeed = JSON.parse(readFileSync(new URL('../../seed/41-triage-operations.json', import.meta.url), 'utf8'));
 const shippedRules = triageSeed.entry.find((e: any) => e.resource.resourceType === 'PlanDefinition').resource;
+const shippedForm = triageSeed.entry.find((e: any) => e.resource.resourceType === 'Questionnaire').resource;
 const LEVELS = 'https://lots.example/fhir/CodeSystem/triage-level';
 const RULES_URL = 'https://lots.example/fhir/PlanDefinition/triage-rules';
 
@@ -365,5 +366,72 @@ describe('rule sets are data', () => {
     expect(res.status).toBe(500);
     expect(res.body.issue[0]).toMatchObject({ code: 'processing', expression: ['PlanDefinition.action[0].condition[0].expression.expression'] });
     expect(res.body.issue[0].diagnostics).toMatch(/No level was given .* gave \[1\], not true or false/);
+  });
+});
+
+describe('rules and their form stay in step', () => {
+  // Copies of the shipped form and rules, so that the other tests keep theirs.
+  const FORM_URL = 'https://lots.example/fhir/Questionnaire/symptom-form-copy';
+  const form = () => ({ ...structuredClone(shippedForm), id: 'symptom-form-copy', url: FORM_URL, status: 'draft' });
+  const rules = () => ({
+    ...structuredClone(shippedRules),
+    id: 'triage-rules-copy',
+    url: 'https://lots.example/fhir/PlanDefinition/triage-rules-copy',
+    status: 'draft',
+    relatedArtifact: [{ type: 'depends-on', resource: FORM_URL }],
+  });
+  const renamed = <T>(resource: T, from: string, to: string): T => JSON.parse(JSON.stringify(resource).replaceAll(from, to));
+  const versionOf = async (path: string) => (await t.request('GET', path)).body.meta.versionId;
+
+  beforeAll(async () => {
+    expect((await t.request('PUT', 'Questionnaire/symptom-form-copy', { body: form() })).status).toBe(201);
+    expect((await t.request('PUT', 'PlanDefinition/triage-rules-copy', { body: rules() })).status).toBe(201);
+  });
+
+  it('refuses a rule that reads a question the form does not have, pointing at its condition', async () => {
+    const plan = rules();
+    const at = plan.action.findIndex((a: any) => a.id === 'em-fever-very-high');
+    const condition = plan.action[at].condition[0].expression;
+    condition.expression = condition.expression.replace("linkId='temperature'", "linkId='temprature'");
+    const res = await t.request('PUT', 'PlanDefinition/triage-rules-copy', { body: plan });
+    expect(res.status, res.text).toBe(422);
+    expect(res.body.issue).toEqual([
+      expect.objectContaining({
+        code: 'invalid',
+        expression: [`PlanDefinition.action[${at}].condition[0].expression.expression`],
+        diagnostics: `Rule "em-fever-very-high": the condition reads the question "temprature", which the form ${FORM_URL} does not have, so the rule could never apply`,
+      }),
+    ]);
+    expect(await versionOf('PlanDefinition/triage-rules-copy')).toBe('1');
+  });
+
+  it('refuses a version of the form that drops a question a rule set reads, naming the rule set and rule', async () => {
+    const res = await t.request('PUT', 'Questionnaire/symptom-form-copy', { body: renamed(form(), '"temperature"', '"body-temperature"') });
+    expect(res.status, res.text).toBe(422);
+    expect(res.body.issue[0].code).toBe('business-rule');
+    expect(res.body.issue[0].diagnostics).toMatch(/draft triage rule set .*triage-rules-copy \(rule "em-fever-very-high"\) reads the question "temperature", which this form does not have/);
+    expect(await versionOf('Questionnaire/symptom-form-copy')).toBe('1');
+  });
+
+  it('accepts a question renamed in the form and the rules in one transaction, in either order', async () => {
+    const put = (resource: any) => ({ resource, request: { method: 'PUT', url: `${resource.resourceType}/${resource.id}` } });
+    const rename = (from: string, to: string) => [put(renamed(rules(), `linkId='${from}'`, `linkId='${to}'`)), put(renamed(form(), `"${from}"`, `"${to}"`))];
+    const transaction = (...entry: unknown[]) => t.request('POST', '', { body: { resourceType: 'Bundle', type: 'transaction', entry } });
+    const [plan, newForm] = rename('temperature', 'body-temperature');
+    const res = await transaction(plan, newForm);
+    expect(res.status, res.text).toBe(200);
+    expect(await versionOf('Questionnaire/symptom-form-copy')).toBe('2');
+    expect(await versionOf('PlanDefinition/triage-rules-copy')).toBe('2');
+    // Renamed again, the form's entry first this time.
+    const [planTemp, formTemp] = rename('temperature', 'temp');
+    const again = await transaction(formTemp, planTemp);
+    expect(again.status, again.text).toBe(200);
+    expect(await versionOf('Questionnaire/symptom-form-copy')).toBe('3');
+
+    // The form alone, back to the shipped name: refused, and the entry named; nothing written.
+    const alone = await transaction(put(form()));
+    expect(alone.status).toBe(422);
+    expect(alone.body.issue[0].diagnostics).toMatch(/^Entry 0 \(PUT Questionnaire\/symptom-form-copy\): .* reads the question "temp"/);
+    expect(await versionOf('Questionnaire/symptom-form-copy')).toBe('3');
   });
 });

@@ -69,7 +69,7 @@ export async function generateSlots(ctx: DomainContext, scheduleId: string, inpu
   if (slots.length === 0) return { created: 0, skippedExisting: 0, holidays: plan.holidays };
   // Scopes and role (administrators change catalogue data) are checked once, as for any Slot create.
   await checkWrite(ctx, slots[0]!, 'c', []);
-  for (const slot of slots) validateForWrite(ctx, slot);
+  for (const slot of slots) await validateForWrite(ctx, slot);
 
   return ctx.store.transaction(async (store) => {
     const tx = { ...ctx, store };

@@ -24,8 +24,8 @@ export function splitCanonical(canonical: string): { url: string; version?: stri
   return version ? { url, version } : { url };
 }
 
-/** The newest stored resource with this canonical (and version, when given) among `statuses`. */
-async function byCanonical<T extends Resource>(ctx: DomainContext, type: T['resourceType'], canonical: string, statuses: readonly string[]): Promise<T[]> {
+/** The stored resources with this canonical (and version, when given) among `statuses`, newest first. */
+export async function byCanonical<T extends Resource>(ctx: DomainContext, type: T['resourceType'], canonical: string, statuses: readonly string[]): Promise<T[]> {
   const { url, version } = splitCanonical(canonical);
   const params: [string, string][] = [
     ['url', url],
@@ -50,19 +50,7 @@ export async function findRuleSet(ctx: DomainContext, questionnaireCanonical: st
   }
   if (!questionnaireCanonical) throw missingQuestionnaire();
   const { url } = splitCanonical(questionnaireCanonical);
-  const candidates = (
-    await searchResources<PlanDefinition>(
-      ctx,
-      'PlanDefinition',
-      [
-        ['status', 'active'],
-        ['type', 'http://terminology.hl7.org/CodeSystem/plan-definition-type|eca-rule'],
-        ['_sort', '-_lastUpdated'],
-      ],
-      200,
-    )
-  ).filter((p) => isTriageRuleSet(p) && (p.relatedArtifact ?? []).some((a) => a.type === 'depends-on' && a.resource && splitCanonical(a.resource).url === url));
-  const [plan, ...others] = candidates;
+  const [plan, ...others] = await ruleSetsReading(ctx, url, ['active']);
   if (!plan) {
     throw new FhirError(422, { code: 'not-found', diagnostics: `No active triage rule set reads the form ${url}, so this response cannot be triaged`, expression: ['QuestionnaireResponse.questionnaire'] });
   }
@@ -72,15 +60,35 @@ export async function findRuleSet(ctx: DomainContext, questionnaireCanonical: st
   return plan;
 }
 
+/** The triage rule sets among `statuses` that read the form with this canonical URL, newest first. */
+export async function ruleSetsReading(ctx: DomainContext, url: string, statuses: readonly string[]): Promise<PlanDefinition[]> {
+  const plans = await searchResources<PlanDefinition>(
+    ctx,
+    'PlanDefinition',
+    [
+      ['status', statuses.join(',')],
+      ['type', 'http://terminology.hl7.org/CodeSystem/plan-definition-type|eca-rule'],
+      ['_sort', '-_lastUpdated'],
+    ],
+    200,
+  );
+  return plans.filter((p) => isTriageRuleSet(p) && dependsOn(p) !== undefined && splitCanonical(dependsOn(p)!).url === url);
+}
+
+/** The canonical of the Questionnaire a rule set reads (relatedArtifact depends-on). */
+export function dependsOn(plan: PlanDefinition): string | undefined {
+  return (plan.relatedArtifact ?? []).find((a) => a.type === 'depends-on' && a.resource)?.resource;
+}
+
 export const missingQuestionnaire = (): FhirError =>
   new FhirError(422, { code: 'required', diagnostics: 'The response must say which form it answers (QuestionnaireResponse.questionnaire)', expression: ['QuestionnaireResponse.questionnaire'] });
 
 /** The Questionnaire the rule set depends on, checked against the one the response says it answers. */
 export async function findQuestionnaire(ctx: DomainContext, plan: PlanDefinition, answered: string | undefined): Promise<Questionnaire> {
   if (!answered) throw missingQuestionnaire();
-  const dependsOn = (plan.relatedArtifact ?? []).find((a) => a.type === 'depends-on' && a.resource)?.resource;
-  if (!dependsOn) throw new FhirError(500, { code: 'processing', diagnostics: `The rule set ${plan.url} does not name the Questionnaire it reads (relatedArtifact depends-on)` });
-  const want = splitCanonical(dependsOn);
+  const form = dependsOn(plan);
+  if (!form) throw new FhirError(500, { code: 'processing', diagnostics: `The rule set ${plan.url} does not name the Questionnaire it reads (relatedArtifact depends-on)` });
+  const want = splitCanonical(form);
   const got = splitCanonical(answered);
   if (want.url !== got.url) {
     throw new FhirError(422, {
@@ -89,7 +97,7 @@ export async function findQuestionnaire(ctx: DomainContext, plan: PlanDefinition
       expression: ['QuestionnaireResponse.questionnaire'],
     });
   }
-  const [questionnaire] = await byCanonical<Questionnaire>(ctx, 'Questionnaire', got.version ? answered : dependsOn, ['active', 'draft', 'retired']);
+  const [questionnaire] = await byCanonical<Questionnaire>(ctx, 'Questionnaire', got.version ? answered : form, ['active', 'draft', 'retired']);
   if (!questionnaire) throw new FhirError(422, { code: 'not-found', diagnostics: `The form ${answered} is not known to this server`, expression: ['QuestionnaireResponse.questionnaire'] });
   return questionnaire;
 }

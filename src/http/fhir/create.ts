@@ -22,7 +22,7 @@ export const create: Interaction = async (ctx, req, { type }) => {
 
 /** Validates, checks access and stores a new resource with its AuditEvents in one statement. */
 export async function createOne(ctx: FhirContext, resource: Resource): Promise<FhirResponse> {
-  validateForWrite(ctx, resource);
+  await validateForWrite(ctx, resource);
   const compartments = compartmentsOf(ctx, resource);
   await checkWrite(ctx, resource, 'c', compartments);
   const [version] = await ctx.store.createMany([resource, ...auditWrite(ctx, 'create', 'C', `${resource.resourceType}/${resource.id}`, compartments)]);

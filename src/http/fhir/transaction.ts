@@ -14,7 +14,7 @@ import { conditionalReferences, isPlaceholder, mapStrings, rewriteReferences } f
 import { processingOrder } from './bundle-plan.js';
 import { entryRequest, responseEntry } from './bundle-entry.js';
 import { findMatches } from './conditional.js';
-import { validateForWrite } from '../../domain/repository.js';
+import { runStoredChecks, validateForWrite } from '../../domain/repository.js';
 import { auditWrite, checkWrite, compartmentsOf, readPolicy } from '../../domain/repository.js';
 import { requireScope } from './routes.js';
 import { locationHeader, versionHeaders } from './version-headers.js';
@@ -34,16 +34,30 @@ export async function processTransaction(ctx: FhirContext, req: FhirRequest, bun
   const entries = bundle.entry ?? [];
   const prefer = req.headers.prefer;
   const results = await ctx.store.transaction(async (store) => {
-    const tx: FhirContext = { ...ctx, store };
+    const tx: FhirContext = { ...ctx, store, pendingChecks: [] };
     const plans = entries.map((entry, index): Plan => ({ index, entry }));
     const map = new Map<string, string>();
     for (const plan of plans) await assignId(tx, req, plan, map);
     await resolveConditionals(tx, plans, map);
     for (const plan of plans) plan.entry = rewriteEntry(plan.entry, map);
-    return execute(tx, plans, prefer, router);
+    const results = await execute(tx, plans, prefer, router);
+    await runPendingChecks(tx, plans);
+    return results;
   });
   const header: Omit<Bundle, 'entry'> = { resourceType: 'Bundle', type: 'transaction-response' };
   return { status: 200, raw: bundleJson(header, results) };
+}
+
+/** The stored checks of every resource written, now that all are written; a failure names its entry. */
+async function runPendingChecks(tx: FhirContext, plans: Plan[]): Promise<void> {
+  const written = tx.pendingChecks!;
+  const final: FhirContext = { ...tx, pendingChecks: undefined };
+  for (const resource of written) {
+    const key = `${resource.resourceType}/${resource.id}`;
+    const plan = plans.find((p) => p.entry.resource && `${p.entry.resource.resourceType}/${p.createId ?? p.entry.resource.id}` === key);
+    const check = () => runStoredChecks(final, resource);
+    await (plan ? atEntry(plan, check) : check());
+  }
 }
 
 /** Decides the id of every create and of conditional updates, recording fullUrl -> Type/id. */
@@ -147,7 +161,7 @@ async function bulkCreate(tx: FhirContext, plans: Plan[], results: EntryParts[],
         throw errors.badRequest(`The resource is a ${resource.resourceType}, but request.url is for ${type}`, ['resourceType']);
       }
       resource.id = plan.createId!;
-      validateForWrite(tx, resource);
+      await validateForWrite(tx, resource);
       requireScope(tx, type, 'c');
       const compartments = compartmentsOf(tx, resource);
       await checkWrite(tx, resource, 'c', compartments);

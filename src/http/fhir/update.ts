@@ -29,7 +29,7 @@ export const update: Interaction = async (ctx, req, { type, id }) => {
 /** Validates and stores a new version; shared by update, conditional update and patch. */
 export async function writeVersion(ctx: FhirContext, resource: Resource, options: UpdateOptions): Promise<FhirResponse> {
   checkId(resource.id!);
-  validateForWrite(ctx, resource);
+  await validateForWrite(ctx, resource);
   const compartments = compartmentsOf(ctx, resource);
   await checkWrite(ctx, resource, 'u', compartments);
   const audit = auditWrite(ctx, 'update', 'U', `${resource.resourceType}/${resource.id}`, compartments);
