@@ -23,6 +23,7 @@ const schema = z.object({
   LOTS_MAX_BODY_BYTES: bytes.default(16 * 1024 * 1024),
   LOTS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
   LOTS_MAX_BUNDLE_ENTRIES: z.coerce.number().int().positive().default(10_000),
+  LOTS_MAX_INCLUDES: z.coerce.number().int().positive().default(1000),
   LOTS_AUTH: z.enum(['on', 'off']).default('on'),
   LOTS_CASE_ANSWER_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(2),
   LOTS_VIDEO_LINK_PATTERN: z
@@ -57,6 +58,8 @@ export interface Config {
   maxBodyBytes: number;
   /** Most entries a batch or transaction may have (413 beyond). */
   maxBundleEntries: number;
+  /** Most resources `_include`/`_revinclude` add to one page of a search (a warning says when cut). */
+  maxIncludes: number;
   auth: AuthConfig;
   cases: { /** Working days a clinic has to answer a case. */ answerWorkingDays: number };
   booking: { /** Video meeting links when a clinic sets no pattern of its own; `{room}` is replaced. */ videoLinkPattern: string };
@@ -98,6 +101,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     logLevel: s.LOG_LEVEL,
     maxBodyBytes: s.LOTS_MAX_BODY_BYTES,
     maxBundleEntries: s.LOTS_MAX_BUNDLE_ENTRIES,
+    maxIncludes: s.LOTS_MAX_INCLUDES,
     auth: authConfig(s, baseUrl),
     cases: { answerWorkingDays: s.LOTS_CASE_ANSWER_WORKING_DAYS },
     booking: { videoLinkPattern: s.LOTS_VIDEO_LINK_PATTERN },

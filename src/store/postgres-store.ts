@@ -187,7 +187,7 @@ function storeOn(db: Db, indexer: Indexer, hooks: StoreHooks): FhirStore {
 
     search: (req, opts = {}) => searchPage(db, req, opts),
     count: (req, opts = {}, estimate = false) => searchCount(db, req, opts, estimate),
-    includes: (rows, include, revinclude, policy) => searchIncludes(db, rows, include, revinclude, policy),
+    includes: (rows, include, revinclude, max, policy) => searchIncludes(db, rows, include, revinclude, max, policy),
 
     transaction(fn) {
       return db.transaction((tx) => fn(storeOn(tx, indexer, hooks)));

@@ -7,7 +7,7 @@ import type { Resource } from '@medplum/fhirtypes';
 import type { IncludeRule, SearchRequest } from '../fhir/search/request.js';
 import type { CompileOptions, Predicate } from './search/compile.js';
 import type { Binder } from './search/binder.js';
-import type { SearchPage, SearchRow } from './search/run.js';
+import type { Included, SearchPage, SearchRow } from './search/run.js';
 
 export type { CompileOptions, PageCursor, Predicate } from './search/compile.js';
 export type { SearchPage, SearchRow } from './search/run.js';
@@ -85,8 +85,8 @@ export interface FhirStore {
   search(req: SearchRequest, options?: CompileOptions): Promise<SearchPage>;
   /** The number of matches (or the planner's estimate). */
   count(req: SearchRequest, options?: CompileOptions, estimate?: boolean): Promise<number>;
-  /** What `_include` and `_revinclude` add to a page. */
-  includes(rows: readonly SearchRow[], include: IncludeRule[], revinclude: IncludeRule[], policy?: Predicate): Promise<SearchRow[]>;
+  /** What `_include` and `_revinclude` add to a page: at most `max` resources. */
+  includes(rows: readonly SearchRow[], include: IncludeRule[], revinclude: IncludeRule[], max: number, policy?: Predicate): Promise<Included>;
   /** Runs `fn` with a store bound to one database transaction. */
   transaction<T>(fn: (store: FhirStore) => Promise<T>): Promise<T>;
   /** Inside a transaction, runs `fn` so that its failure undoes only its own writes (a SAVEPOINT). */

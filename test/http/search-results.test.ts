@@ -164,6 +164,43 @@ describe('_include and _revinclude', () => {
   });
 });
 
+describe('the cap on included resources (LOTS_MAX_INCLUDES)', () => {
+  let small: TestApp;
+  const patientWith = async (observations: number) => {
+    const entry = [
+      { fullUrl: 'urn:uuid:p', resource: { resourceType: 'Patient', name: [{ family: 'Capped' }] }, request: { method: 'POST', url: 'Patient' } },
+      ...Array.from({ length: observations }, () => ({ resource: obs('8867-4', { subject: { reference: 'urn:uuid:p' } }), request: { method: 'POST', url: 'Observation' } })),
+    ];
+    const res = await small.request('POST', '', { body: { resourceType: 'Bundle', type: 'transaction', entry } });
+    expect(res.status, res.text).toBe(200);
+    return res.body.entry[0].response.location.split('/')[1] as string;
+  };
+  const modes = (res: TestResponse) => (res.body.entry ?? []).map((e: any) => e.search.mode);
+
+  beforeAll(async () => {
+    small = await createTestApp({ LOTS_MAX_INCLUDES: '3' });
+  });
+  afterAll(async () => {
+    await small?.close();
+  });
+
+  it('returns at most the cap, and says so in an OperationOutcome entry', async () => {
+    const patient = await patientWith(5);
+    const res = await small.request('GET', `Patient?_id=${patient}&_revinclude=Observation:subject`);
+    expect(res.status).toBe(200);
+    expect(modes(res)).toEqual(['match', 'include', 'include', 'include', 'outcome']);
+    const issue = res.body.entry[4].resource.issue[0];
+    expect(issue).toMatchObject({ severity: 'warning', code: 'too-costly' });
+    expect(issue.diagnostics).toMatch(/Only 3 of the resources _include\/_revinclude add to this page .* _count/);
+  });
+
+  it('says nothing when the included resources fit the cap exactly', async () => {
+    const patient = await patientWith(3);
+    const res = await small.request('GET', `Patient?_id=${patient}&_revinclude=Observation:subject`);
+    expect(modes(res)).toEqual(['match', 'include', 'include', 'include']);
+  });
+});
+
 describe('system search', () => {
   it('_type with _lastUpdated finds the later resources of those types only', async () => {
     const found = await matchLabels(t, refs, `?_type=Patient,Observation&_lastUpdated=ge${mid}`);

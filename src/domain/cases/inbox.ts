@@ -72,6 +72,8 @@ export interface InboxPage {
   unitName: string;
   rows: SearchRow[];
   included: SearchRow[];
+  /** True when the includes were cut at LOTS_MAX_INCLUDES. */
+  includesTruncated: boolean;
   next?: PageCursor;
   /** Matches over all pages (the statuses shown). */
   total: number;
@@ -97,7 +99,9 @@ export async function inbox(ctx: DomainContext, q: InboxQuery, cursor?: PageCurs
   req.total = 'none';
   const policy: Predicate | undefined = readPolicy(ctx, 's');
   const page = await ctx.store.search(req, { ...(policy ? { policy } : {}), ...(cursor ? { cursor } : {}) });
-  const included = page.rows.length ? await ctx.store.includes(page.rows, req.include, req.revinclude, policy) : [];
+  const { rows: included, truncated } = page.rows.length
+    ? await ctx.store.includes(page.rows, req.include, req.revinclude, ctx.config.maxIncludes, policy)
+    : { rows: [], truncated: false };
   const counts = {} as Record<CaseStatus, number>;
   for (const s of CASE_STATUSES) counts[s] = await ctx.store.count(parse([statusParam([s])]), policy ? { policy } : {});
   auditRead(ctx, '$inbox', [...page.rows, ...included], new URLSearchParams(base).toString());
@@ -105,6 +109,7 @@ export async function inbox(ctx: DomainContext, q: InboxQuery, cursor?: PageCurs
     unitName: unitName(org),
     rows: page.rows,
     included,
+    includesTruncated: truncated,
     ...(page.next ? { next: page.next } : {}),
     total: shown.reduce((n, s) => n + counts[s], 0),
     counts,

@@ -89,7 +89,9 @@ export async function search(ctx: FhirContext, req: FhirRequest, scope: SearchSc
   }
   // The scope restricts the matches only (an included practitioner is not in the patient compartment);
   // the caller's policy applies to everything returned.
-  const included = page.rows.length ? await ctx.store.includes(page.rows, sreq.include, sreq.revinclude, readPolicy(ctx, 'r')) : [];
+  const { rows: included, truncated } = page.rows.length
+    ? await ctx.store.includes(page.rows, sreq.include, sreq.revinclude, ctx.config.maxIncludes, readPolicy(ctx, 'r'))
+    : { rows: [], truncated: false };
   auditRead(ctx, 'search', [...page.rows, ...included], new URLSearchParams(state.p).toString());
 
   const base = `${ctx.config.baseUrl}${scope.path ? `/${scope.path}` : ''}`;
@@ -105,6 +107,7 @@ export async function search(ctx: FhirContext, req: FhirRequest, scope: SearchSc
     ...included.map((r) => entry(ctx, r, 'include', sreq)),
   ];
   const notes = searchNotes(sreq);
+  if (truncated) notes.push(includesCut(ctx.config.maxIncludes));
   if (notes.length) entries.push({ resource: outcome(notes), search: { mode: 'outcome' } });
   return { status: 200, raw: bundleJson(header, entries) };
 }
@@ -128,6 +131,16 @@ function entry(ctx: FhirContext, r: SearchRow, mode: 'match' | 'include', sreq: 
   const search = { mode };
   if (!sreq.summary && !sreq.elements) return { fullUrl, raw: r.json, search };
   return { fullUrl, resource: subset(JSON.parse(r.json) as Resource, sreq.summary, sreq.elements), search };
+}
+
+/** The warning on a page whose includes were cut at the server's limit. */
+export function includesCut(max: number): Issue {
+  return {
+    severity: 'warning',
+    code: 'too-costly',
+    diagnostics: `Only ${max} of the resources _include/_revinclude add to this page are returned (the server's limit); ask for fewer matches per page with _count to get them all`,
+    expression: ['_include', '_revinclude'],
+  };
 }
 
 function searchNotes(sreq: SearchRequest): Issue[] {

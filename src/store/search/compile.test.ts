@@ -138,13 +138,13 @@ describe('the shape of the SQL', () => {
 describe('include queries', () => {
   const rows = [{ rid: '1', resourceType: 'Observation', id: 'o1' }];
   it('_include selects the targets of the rows, binding rids and the rule', () => {
-    const q = compileInclude({ sourceType: 'Observation', param: 'subject', iterate: false }, rows);
-    expect(q.values).toEqual([['1'], 'Observation', 'subject']);
+    const q = compileInclude({ sourceType: 'Observation', param: 'subject', iterate: false }, rows, 1001);
+    expect(q.values).toEqual([['1'], 'Observation', 'subject', 1001]);
     expectPlaceholdersMatch(q);
   });
   it('_revinclude selects the referrers of the rows', () => {
-    const q = compileRevinclude({ sourceType: 'Observation', param: 'subject', targetType: 'Patient', iterate: false }, [{ rid: '2', resourceType: 'Patient', id: 'p1' }]);
-    expect(q.values).toEqual([['Patient'], ['p1'], 'Observation', 'subject', 'Patient']);
+    const q = compileRevinclude({ sourceType: 'Observation', param: 'subject', targetType: 'Patient', iterate: false }, [{ rid: '2', resourceType: 'Patient', id: 'p1' }], 1001);
+    expect(q.values).toEqual([['Patient'], ['p1'], 'Observation', 'subject', 'Patient', 1001]);
     expectPlaceholdersMatch(q);
   });
 });

@@ -13,8 +13,8 @@ export interface RowRef {
   id: string;
 }
 
-/** Resources that `rows` refer to through the rule's reference param. */
-export function compileInclude(rule: IncludeRule, rows: readonly RowRef[], policy?: Predicate): CompiledQuery {
+/** Resources that `rows` refer to through the rule's reference param (at most `limit`). */
+export function compileInclude(rule: IncludeRule, rows: readonly RowRef[], limit: number, policy?: Predicate): CompiledQuery {
   const b = new Binder();
   const refs = [`i.rid = any(${b.bind(rows.map((r) => r.rid), 'bigint[]')})`];
   if (rule.sourceType !== '*') refs.push(`i.resource_type = ${b.bind(rule.sourceType)}`);
@@ -23,11 +23,11 @@ export function compileInclude(rule: IncludeRule, rows: readonly RowRef[], polic
   // IN, not a join: a resource referred to several times comes back once, without a DISTINCT over its content.
   const where = [`(r.resource_type, r.id) in (select i.target_type, i.target_id from idx_reference i where ${refs.join(' and ')})`, 'not r.deleted'];
   if (policy) where.push(`(${policy(b, 'r')})`);
-  return { text: `select r.rid::text as rid, r.resource_type, r.id, r.content, r.compartments from resource r where ${where.join(' and ')}`, values: b.values };
+  return selectRows(b, where, limit);
 }
 
-/** Resources of the rule's source type that refer to any of `rows`. */
-export function compileRevinclude(rule: IncludeRule, rows: readonly RowRef[], policy?: Predicate): CompiledQuery {
+/** Resources of the rule's source type that refer to any of `rows` (at most `limit`). */
+export function compileRevinclude(rule: IncludeRule, rows: readonly RowRef[], limit: number, policy?: Predicate): CompiledQuery {
   const b = new Binder();
   const types = b.bind(rows.map((r) => r.resourceType), 'text[]');
   const ids = b.bind(rows.map((r) => r.id), 'text[]');
@@ -37,5 +37,11 @@ export function compileRevinclude(rule: IncludeRule, rows: readonly RowRef[], po
   if (rule.targetType) refs.push(`i.target_type = ${b.bind(rule.targetType)}`);
   const where = [`r.rid in (select i.rid from idx_reference i where ${refs.join(' and ')})`, 'not r.deleted'];
   if (policy) where.push(`(${policy(b, 'r')})`);
-  return { text: `select r.rid::text as rid, r.resource_type, r.id, r.content, r.compartments from resource r where ${where.join(' and ')}`, values: b.values };
+  return selectRows(b, where, limit);
 }
+
+// The limit is bound, so the statement's text (and its prepared plan) does not depend on it.
+const selectRows = (b: Binder, where: string[], limit: number): CompiledQuery => ({
+  text: `select r.rid::text as rid, r.resource_type, r.id, r.content, r.compartments from resource r where ${where.join(' and ')} limit ${b.bind(limit)}`,
+  values: b.values,
+});

@@ -58,24 +58,39 @@ export async function searchCount(db: Queryable, req: SearchRequest, opts: Compi
 
 const MAX_ITERATIONS = 5;
 
-/** The resources `_include`/`_revinclude` add to a page, without the page's own rows or duplicates. */
-export async function searchIncludes(db: Queryable, rows: readonly SearchRow[], include: IncludeRule[], revinclude: IncludeRule[], policy?: Predicate): Promise<SearchRow[]> {
+export interface Included {
+  rows: SearchRow[];
+  /** True when there were more than the `max` asked for (the rows are then `max` of them). */
+  truncated: boolean;
+}
+
+/**
+ * The resources `_include`/`_revinclude` add to a page, without the page's own rows or duplicates, at
+ * most `max`: one `_revinclude` on a page of patients could otherwise load millions of rows.
+ */
+export async function searchIncludes(db: Queryable, rows: readonly SearchRow[], include: IncludeRule[], revinclude: IncludeRule[], max: number, policy?: Predicate): Promise<Included> {
   const seen = new Set(rows.map((r) => r.rid));
   const added: SearchRow[] = [];
+  let truncated = false;
   let frontier: readonly SearchRow[] = rows;
-  for (let round = 0; round < MAX_ITERATIONS && frontier.length; round++) {
+  for (let round = 0; round < MAX_ITERATIONS && frontier.length && !truncated; round++) {
     const fresh: SearchRow[] = [];
     const rules = [...include.map((r) => ['inc', r] as const), ...revinclude.map((r) => ['rev', r] as const)].filter(([, r]) => round === 0 || r.iterate);
     for (const [kind, rule] of rules) {
-      const q = kind === 'inc' ? compileInclude(rule, frontier, policy) : compileRevinclude(rule, frontier, policy);
-      for (const r of await db.query<RawRow>(q.text, q.values)) {
+      // One more than the cap: a full answer means there may be more than we read.
+      const q = kind === 'inc' ? compileInclude(rule, frontier, max + 1, policy) : compileRevinclude(rule, frontier, max + 1, policy);
+      const found = await db.query<RawRow>(q.text, q.values);
+      if (found.length > max) truncated = true;
+      for (const r of found) {
         if (seen.has(r.rid)) continue;
         seen.add(r.rid);
         fresh.push(toRow(r));
       }
+      if (added.length + fresh.length > max) truncated = true;
+      if (truncated) break;
     }
     added.push(...fresh);
     frontier = fresh;
   }
-  return added;
+  return { rows: added.slice(0, max), truncated };
 }

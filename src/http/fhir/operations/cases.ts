@@ -36,6 +36,8 @@ import { sendTemplateMessage } from '../../../domain/cases/templates.js';
 import { moveCase, type MoveInput } from '../../../domain/cases/workflow.js';
 import { stockholmDate } from '../../../domain/calendar/working-days.js';
 import { bundleJson, link, type EntryParts } from '../../../fhir/bundle.js';
+import { outcome } from '../../../fhir/error.js';
+import { includesCut } from '../search.js';
 import type { PageCursor, SearchRow } from '../../../store/store.js';
 import { etag, parseETag } from '../version-headers.js';
 import type { FhirContext, FhirRequest, FhirResponse } from '../types.js';
@@ -165,6 +167,7 @@ const inboxOperation: OperationDef = {
       ...page.rows.map((r) => entry(ctx, r, { mode: 'match', extension: [{ url: EXT.overdue, valueBoolean: isOverdue(JSON.parse(r.json) as Task, now) }] })),
       ...page.included.map((r) => entry(ctx, r, { mode: 'include' })),
     ];
+    if (page.includesTruncated) entries.push({ resource: outcome([includesCut(ctx.config.maxIncludes)]), search: { mode: 'outcome' } });
     return { status: 200, raw: bundleJson(header, entries) };
   },
 };
