@@ -1,6 +1,7 @@
 /**
  * Token search (https://hl7.org/fhir/R4/search.html#token): `code`, `system|code`, `|code`, `system|`,
- * `:not` (which also matches resources without the element), `:text`, `:of-type`, `:missing`, booleans,
+ * `:not` (which also matches resources without the element), `:in`/`:not-in` a ValueSet, `:text`,
+ * `:of-type`, `:missing`, booleans,
  * and the resource-level `_id`, `_tag`, `_security` and `_profile` (a uri).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +93,55 @@ describe(':not matches everything else, including resources without the element'
     ['_tag:not', `Patient?_tag:not=${TAGS}|demo`, () => ['bo', 'cecilia', 'nobody']],
   ])('%s: %s', async (_what, query, expected) => {
     expect(await matchLabels(t, refs, query)).toEqual(expected());
+  });
+});
+
+describe(':in and :not-in a ValueSet', () => {
+  const LOTS_VS = 'https://lots.example/fhir/ValueSet/heart-rate-codes';
+  const LOTS_CS = 'https://lots.example/fhir/CodeSystem/test-measures';
+  beforeAll(async () => {
+    const put = async (path: string, body: unknown) => {
+      const res = await t.request('PUT', path, { body: { ...(body as object), id: path.split('/')[1] } });
+      expect(res.status, res.text).toBe(201);
+    };
+    await put('ValueSet/heart-rate-codes', {
+      resourceType: 'ValueSet',
+      url: LOTS_VS,
+      version: '1.0',
+      status: 'active',
+      compose: { include: [{ system: LOINC, concept: [{ code: '8867-4' }] }, { system: SCT, concept: [{ code: '364075005' }] }] },
+    });
+    await put('CodeSystem/test-measures', {
+      resourceType: 'CodeSystem',
+      url: LOTS_CS,
+      status: 'active',
+      content: 'complete',
+      concept: [{ code: 'weight', concept: [{ code: 'weight-child' }] }, { code: 'length' }],
+    });
+    await put('ValueSet/all-test-measures', { resourceType: 'ValueSet', url: `${LOTS_CS}-all`, status: 'active', compose: { include: [{ system: LOTS_CS }] } });
+    const childWeight = await t.request('POST', 'Observation', { body: obs({ coding: [{ system: LOTS_CS, code: 'weight-child' }] }) });
+    refs.set('childWeight', `Observation/${childWeight.body.id}`);
+  });
+
+  it.each([
+    ['a stored ValueSet of listed codes (a code without a system matches by its code)', `Observation?code:in=${LOTS_VS}`, () => ['bare', 'pulse', 'snomedPulse']],
+    ['a stored ValueSet by url|version', `Observation?code:in=${LOTS_VS}|1.0`, () => ['bare', 'pulse', 'snomedPulse']],
+    ['a stored ValueSet that includes a whole stored CodeSystem, nested codes too', `Observation?code:in=${LOTS_CS}-all`, () => ['childWeight']],
+    ['one of R4\'s ValueSets', 'Observation?category:in=http://hl7.org/fhir/ValueSet/observation-category', () => ['pulse', 'snomedPulse', 'temp']],
+    ['R4\'s ValueSet for a code element', 'Patient?gender:in=http://hl7.org/fhir/ValueSet/administrative-gender', () => ['anna', 'bo', 'cecilia']],
+    [':not-in is everything else, those without the element too', `Observation?code:not-in=${LOTS_VS}`, () => but('Observation', 'bare', 'pulse', 'snomedPulse')],
+  ])('%s: %s', async (_what, query, expected) => {
+    expect(await matchLabels(t, refs, query)).toEqual(expected());
+  });
+
+  it.each([
+    ['an unknown ValueSet', 'Observation?code:in=https://nowhere.example/ValueSet/x', /ValueSet https:\/\/nowhere.example\/ValueSet\/x is not known/],
+    ['an unknown version', `Observation?code:in=${LOTS_VS}|9.9`, /is not known/],
+    ['a ValueSet that needs a terminology server', 'Observation?code:in=http://hl7.org/fhir/ValueSet/observation-codes', /http:\/\/loinc.org .* without a terminology server/],
+  ])('answers 400 for %s', async (_what, query, message) => {
+    const res = await t.request('GET', query);
+    expect(res.status).toBe(400);
+    expect(res.body.issue[0].diagnostics).toMatch(message);
   });
 });
 

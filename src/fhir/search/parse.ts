@@ -8,7 +8,7 @@
 import { errors } from '../error.js';
 import type { SearchRegistry, SearchParamDef } from './registry.js';
 import type { Filter, IncludeRule, ParamFilter, SearchRequest, SortRule, SummaryMode } from './request.js';
-import { parseValue, splitUnescaped } from './parse-value.js';
+import { parseValue, splitUnescaped, unescape } from './parse-value.js';
 
 export interface ParseOptions {
   registry: SearchRegistry;
@@ -24,7 +24,7 @@ const CONTROL = new Set(['_format', '_pretty', '_page']);
 
 const MODIFIERS: Record<string, readonly string[]> = {
   string: ['exact', 'contains', 'missing'],
-  token: ['text', 'not', 'of-type', 'missing'],
+  token: ['text', 'not', 'of-type', 'missing', 'in', 'not-in'],
   reference: ['missing', 'identifier'],
   date: ['missing'],
   number: ['missing'],
@@ -174,7 +174,8 @@ function parseParam(def: SearchParamDef, code: string, modifier: string | undefi
   const valueType = modifier === 'text' || modifier === 'identifier' ? (modifier === 'text' ? 'string' : 'token') : def.type;
   for (const raw of splitUnescaped(value, ',')) {
     if (raw === '') continue;
-    filter.values.push(def.type === 'composite' ? parseComposite(def, raw, name, o) : parseValue(valueType, raw, name, modifier, o.baseUrl));
+    if (modifier === 'in' || modifier === 'not-in') filter.values.push({ kind: 'valueset', url: unescape(raw) });
+    else filter.values.push(def.type === 'composite' ? parseComposite(def, raw, name, o) : parseValue(valueType, raw, name, modifier, o.baseUrl));
   }
   if (filter.values.length === 0) throw errors.badRequest(`${name} has no value`, [name]);
   return filter;

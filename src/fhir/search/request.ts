@@ -17,7 +17,9 @@ export type ParsedValue =
   | { kind: 'quantity'; prefix: Prefix; value: string; low: string; high: string; system?: string; code?: string }
   | { kind: 'reference'; type?: string; id?: string; url?: string }
   | { kind: 'uri'; value: string }
-  | { kind: 'composite'; parts: ParsedValue[] };
+  | { kind: 'composite'; parts: ParsedValue[] }
+  /** `:in` / `:not-in`: a ValueSet; the store lists its members before the search runs. */
+  | { kind: 'valueset'; url: string; members?: readonly { system: string; code: string }[] };
 
 /** One parameter with its values (OR-ed). */
 export interface ParamFilter {

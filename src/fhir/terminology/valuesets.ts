@@ -258,6 +258,12 @@ export function expandValueSet(canonical: string): Expansion {
   return expansion;
 }
 
+/** Every code of one of R4's own complete CodeSystems; undefined for others. */
+export function r4CodeSystemCodes(url: string): string[] | undefined {
+  const cs = load().codeSystems.get(stripVersion(url));
+  return cs && cs.content === 'complete' ? allCodes(cs) : undefined;
+}
+
 /** True when every member of the value set is known, so a non-member can be rejected. */
 export function isFullyCheckable(expansion: Expansion): boolean {
   return !expansion.unknown && expansion.openSystems.size === 0;

@@ -140,7 +140,7 @@ function paramSql(ctx: Ctx, f: ParamFilter, r: string, type: string, i: string):
   }
   const predicate = f.modifier === 'identifier' ? tokenPredicate : kind.predicate;
   const ors = f.values.map((v) => `(${predicate(b, i, v, f.modifier, ctx.now)})`).join(' or ');
-  return `${f.modifier === 'not' ? 'not ' : ''}exists (${head(table, i, param)} and (${ors}))`;
+  return `${f.modifier === 'not' || f.modifier === 'not-in' ? 'not ' : ''}exists (${head(table, i, param)} and (${ors}))`;
 }
 
 /** `_id`, `_lastUpdated`, `_text` and `_content` read the resource row itself. */

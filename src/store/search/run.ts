@@ -6,6 +6,7 @@ import type { IncludeRule, SearchRequest } from '../../fhir/search/request.js';
 import type { Queryable } from '../db/db.js';
 import { compileCount, compileSearch, type CompileOptions, type PageCursor, type Predicate } from './compile.js';
 import { compileInclude, compileRevinclude, type RowRef } from './include.js';
+import { resolveValueSets } from './valuesets.js';
 
 export interface SearchRow extends RowRef {
   json: string;
@@ -31,6 +32,7 @@ interface RawRow {
 const toRow = (r: RawRow): SearchRow => ({ rid: r.rid, resourceType: r.resource_type, id: r.id, json: r.content, compartments: r.compartments });
 
 export async function searchPage(db: Queryable, req: SearchRequest, opts: CompileOptions): Promise<SearchPage> {
+  await resolveValueSets(db, req);
   const q = compileSearch(req, opts);
   // The text depends on the query's shape, not its values: repeated searches reuse a prepared statement.
   const raw = await db.query<RawRow>(q.text, q.values, { prepare: true });
@@ -44,6 +46,7 @@ export async function searchPage(db: Queryable, req: SearchRequest, opts: Compil
 }
 
 export async function searchCount(db: Queryable, req: SearchRequest, opts: CompileOptions, estimate = false): Promise<number> {
+  await resolveValueSets(db, req);
   const q = compileCount(req, { ...opts, cursor: undefined });
   if (estimate) {
     const plan = await db.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${q.text}`, q.values);
