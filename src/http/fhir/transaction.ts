@@ -53,10 +53,13 @@ async function runPendingChecks(tx: FhirContext, plans: Plan[]): Promise<void> {
   const written = tx.pendingChecks!;
   const final: FhirContext = { ...tx, pendingChecks: undefined };
   for (const resource of written) {
-    const key = `${resource.resourceType}/${resource.id}`;
-    const plan = plans.find((p) => p.entry.resource && `${p.entry.resource.resourceType}/${p.createId ?? p.entry.resource.id}` === key);
-    const check = () => runStoredChecks(final, resource);
-    await (plan ? atEntry(plan, check) : check());
+    try {
+      await runStoredChecks(final, resource);
+    } catch (err) {
+      const plan = plans.find((p) => p.entry.resource?.resourceType === resource.resourceType && (p.createId ?? p.entry.resource.id) === resource.id);
+      if (!plan) throw err;
+      await atEntry(plan, () => Promise.reject(err));
+    }
   }
 }
 
