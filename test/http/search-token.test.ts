@@ -96,7 +96,7 @@ describe(':not matches everything else, including resources without the element'
   });
 });
 
-describe(':in and :not-in a ValueSet', () => {
+describe(':in and :not-in a ValueSet, :below and :above a code', () => {
   const LOTS_VS = 'https://lots.example/fhir/ValueSet/heart-rate-codes';
   const LOTS_CS = 'https://lots.example/fhir/CodeSystem/test-measures';
   beforeAll(async () => {
@@ -130,6 +130,12 @@ describe(':in and :not-in a ValueSet', () => {
     ['one of R4\'s ValueSets', 'Observation?category:in=http://hl7.org/fhir/ValueSet/observation-category', () => ['pulse', 'snomedPulse', 'temp']],
     ['R4\'s ValueSet for a code element', 'Patient?gender:in=http://hl7.org/fhir/ValueSet/administrative-gender', () => ['anna', 'bo', 'cecilia']],
     [':not-in is everything else, those without the element too', `Observation?code:not-in=${LOTS_VS}`, () => but('Observation', 'bare', 'pulse', 'snomedPulse')],
+    [':below a code: itself and what it subsumes', `Observation?code:below=${LOTS_CS}|weight`, () => ['childWeight']],
+    [':below a leaf: itself', `Observation?code:below=${LOTS_CS}|weight-child`, () => ['childWeight']],
+    [':below another branch', `Observation?code:below=${LOTS_CS}|length`, () => []],
+    [':above a code: itself and what subsumes it', `Observation?code:above=${LOTS_CS}|weight-child`, () => ['childWeight']],
+    [':above is not :below', `Observation?code:above=${LOTS_CS}|weight`, () => []],
+    [':below in one of R4\'s code systems', 'Observation?category:below=http://terminology.hl7.org/CodeSystem/observation-category|vital-signs', () => ['pulse', 'temp']],
   ])('%s: %s', async (_what, query, expected) => {
     expect(await matchLabels(t, refs, query)).toEqual(expected());
   });
@@ -138,6 +144,9 @@ describe(':in and :not-in a ValueSet', () => {
     ['an unknown ValueSet', 'Observation?code:in=https://nowhere.example/ValueSet/x', /ValueSet https:\/\/nowhere.example\/ValueSet\/x is not known/],
     ['an unknown version', `Observation?code:in=${LOTS_VS}|9.9`, /is not known/],
     ['a ValueSet that needs a terminology server', 'Observation?code:in=http://hl7.org/fhir/ValueSet/observation-codes', /http:\/\/loinc.org .* without a terminology server/],
+    [':below a code system Lots does not have', `Observation?code:below=${SCT}|38341003`, /does not have the code system http:\/\/snomed.info\/sct/],
+    [':below a code the system lacks', `Observation?code:below=${LOTS_CS}|nope`, /has no code nope/],
+    [':below without a system', 'Observation?code:below=8867-4', /needs system\|code/],
   ])('answers 400 for %s', async (_what, query, message) => {
     const res = await t.request('GET', query);
     expect(res.status).toBe(400);

@@ -7,7 +7,7 @@
  */
 import { errors } from '../error.js';
 import type { SearchRegistry, SearchParamDef } from './registry.js';
-import type { Filter, IncludeRule, ParamFilter, SearchRequest, SortRule, SummaryMode } from './request.js';
+import type { Filter, IncludeRule, ParamFilter, ParsedValue, SearchRequest, SortRule, SummaryMode } from './request.js';
 import { parseValue, splitUnescaped, unescape } from './parse-value.js';
 
 export interface ParseOptions {
@@ -24,7 +24,7 @@ const CONTROL = new Set(['_format', '_pretty', '_page']);
 
 const MODIFIERS: Record<string, readonly string[]> = {
   string: ['exact', 'contains', 'missing'],
-  token: ['text', 'not', 'of-type', 'missing', 'in', 'not-in'],
+  token: ['text', 'not', 'of-type', 'missing', 'in', 'not-in', 'below', 'above'],
   reference: ['missing', 'identifier'],
   date: ['missing'],
   number: ['missing'],
@@ -174,11 +174,24 @@ function parseParam(def: SearchParamDef, code: string, modifier: string | undefi
   const valueType = modifier === 'text' || modifier === 'identifier' ? (modifier === 'text' ? 'string' : 'token') : def.type;
   for (const raw of splitUnescaped(value, ',')) {
     if (raw === '') continue;
-    if (modifier === 'in' || modifier === 'not-in') filter.values.push({ kind: 'valueset', url: unescape(raw) });
+    if (def.type === 'token' && modifier && CODE_SET_MODIFIERS.has(modifier)) filter.values.push(codeSet(modifier, raw, name));
     else filter.values.push(def.type === 'composite' ? parseComposite(def, raw, name, o) : parseValue(valueType, raw, name, modifier, o.baseUrl));
   }
   if (filter.values.length === 0) throw errors.badRequest(`${name} has no value`, [name]);
   return filter;
+}
+
+const CODE_SET_MODIFIERS = new Set(['in', 'not-in', 'below', 'above']);
+
+/** `:in`/`:not-in` name a ValueSet; `:below`/`:above` a system|code whose hierarchy the store looks up. */
+function codeSet(modifier: string, raw: string, name: string): ParsedValue {
+  if (modifier === 'in' || modifier === 'not-in') return { kind: 'codes', source: { valueSet: unescape(raw) } };
+  const token = parseValue('token', raw, name);
+  if (token.kind !== 'token' || !token.system || !token.code) {
+    throw errors.badRequest(`${name} needs system|code, e.g. ${name}=http://snomed.info/sct|38341003`, [name]);
+  }
+  const at = { system: token.system, code: token.code };
+  return { kind: 'codes', source: modifier === 'below' ? { below: at } : { above: at } };
 }
 
 function parseComposite(def: SearchParamDef, raw: string, name: string, o: ParseOptions) {

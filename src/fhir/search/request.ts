@@ -18,8 +18,10 @@ export type ParsedValue =
   | { kind: 'reference'; type?: string; id?: string; url?: string }
   | { kind: 'uri'; value: string }
   | { kind: 'composite'; parts: ParsedValue[] }
-  /** `:in` / `:not-in`: a ValueSet; the store lists its members before the search runs. */
-  | { kind: 'valueset'; url: string; members?: readonly { system: string; code: string }[] };
+  /** `:in`/`:not-in` a ValueSet, `:below`/`:above` a code: the store lists the codes before the search runs. */
+  | { kind: 'codes'; source: CodeSource; members?: readonly { system: string; code: string }[] };
+
+export type CodeSource = { valueSet: string } | { below: { system: string; code: string } } | { above: { system: string; code: string } };
 
 /** One parameter with its values (OR-ed). */
 export interface ParamFilter {

@@ -1,6 +1,6 @@
-import type { ValueSet } from '@medplum/fhirtypes';
+import type { CodeSystem, ValueSet } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
-import { r4Members, storedMembers } from './members.js';
+import { hierarchyMembers, r4Members, storedMembers } from './members.js';
 
 const vs = (compose: ValueSet['compose'], expansion?: ValueSet['expansion']): ValueSet => ({ resourceType: 'ValueSet', status: 'active', url: 'https://x.example/vs', compose, ...(expansion ? { expansion } : {}) });
 
@@ -31,5 +31,27 @@ describe('r4Members', () => {
     expect(r4Members('http://hl7.org/fhir/ValueSet/administrative-gender')).toEqual({ members: expect.arrayContaining([{ system: 'http://hl7.org/fhir/administrative-gender', code: 'female' }]) });
     expect(r4Members('https://nowhere.example/vs')).toBeUndefined();
     expect(r4Members('http://hl7.org/fhir/ValueSet/observation-codes')).toHaveProperty('error');
+  });
+});
+
+describe('hierarchyMembers', () => {
+  const cs: CodeSystem = {
+    resourceType: 'CodeSystem',
+    status: 'active',
+    content: 'complete',
+    url: 's',
+    concept: [{ code: 'a', concept: [{ code: 'b', concept: [{ code: 'c' }] }] }, { code: 'd', property: [{ code: 'parent', valueCode: 'b' }] }],
+  };
+  const codes = (found: ReturnType<typeof hierarchyMembers>) => ('members' in found ? found.members.map((m) => m.code).sort() : found.error);
+
+  it('walks nesting and parent properties, both ways', () => {
+    expect(codes(hierarchyMembers('s', 'b', 'below', cs))).toEqual(['b', 'c', 'd']);
+    expect(codes(hierarchyMembers('s', 'd', 'above', cs))).toEqual(['a', 'b', 'd']);
+  });
+
+  it('refuses a hierarchy that is not is-a, an unknown code and an unknown system', () => {
+    expect(hierarchyMembers('s', 'b', 'below', { ...cs, hierarchyMeaning: 'part-of' })).toHaveProperty('error');
+    expect(hierarchyMembers('s', 'x', 'below', cs)).toHaveProperty('error');
+    expect(hierarchyMembers('https://unknown.example/cs', 'x', 'below', undefined)).toHaveProperty('error');
   });
 });

@@ -6,8 +6,8 @@
  * terminology server, a value set drawn from SNOMED CT or LOINC by filter cannot be listed: that is an
  * error the user is told about, never a silently empty or partial search.
  */
-import type { CodeSystem, CodeSystemConcept, ValueSet } from '@medplum/fhirtypes';
-import { expandValueSet, isFullyCheckable, r4CodeSystemCodes } from './valuesets.js';
+import type { CodeSystem, ValueSet } from '@medplum/fhirtypes';
+import { codesOf, expandValueSet, isFullyCheckable, r4CodeSystem, subsumption } from './valuesets.js';
 
 export interface Member {
   system: string;
@@ -56,10 +56,18 @@ function flattenExpansion(contains: NonNullable<NonNullable<ValueSet['expansion'
   return contains.flatMap((c) => [...(c.system && c.code && !c.abstract ? [{ system: c.system, code: c.code }] : []), ...flattenExpansion(c.contains ?? [])]);
 }
 
-function wholeSystem(system: string, codeSystem: (url: string) => CodeSystem | undefined): Member[] | undefined {
-  const cs = codeSystem(system);
-  if (cs && cs.content === 'complete') return conceptCodes(cs.concept).map((code) => ({ system, code }));
-  return r4CodeSystemCodes(system)?.map((code) => ({ system, code }));
+/** The codes at and below, or at and above, `code` in its system (`:below` / `:above`). */
+export function hierarchyMembers(system: string, code: string, direction: 'below' | 'above', stored: CodeSystem | undefined): Members {
+  const cs = complete(stored) ?? r4CodeSystem(system);
+  if (!cs) return { error: `Lots does not have the code system ${system}, so it cannot tell what is ${direction} ${code} (no terminology server)` };
+  const codes = subsumption(cs, code, direction);
+  if (!codes) return { error: `${system} has no code ${code}, or its hierarchy does not mean is-a` };
+  return { members: codes.map((c) => ({ system, code: c })) };
 }
 
-const conceptCodes = (concepts: CodeSystemConcept[] | undefined): string[] => (concepts ?? []).flatMap((c) => [c.code, ...conceptCodes(c.concept)]);
+function wholeSystem(system: string, codeSystem: (url: string) => CodeSystem | undefined): Member[] | undefined {
+  const cs = complete(codeSystem(system)) ?? r4CodeSystem(system);
+  return cs && codesOf(cs).map((code) => ({ system, code }));
+}
+
+const complete = (cs: CodeSystem | undefined): CodeSystem | undefined => (cs?.content === 'complete' ? cs : undefined);

@@ -258,10 +258,24 @@ export function expandValueSet(canonical: string): Expansion {
   return expansion;
 }
 
-/** Every code of one of R4's own complete CodeSystems; undefined for others. */
-export function r4CodeSystemCodes(url: string): string[] | undefined {
+/** One of R4's own complete CodeSystems; undefined for others. */
+export function r4CodeSystem(url: string): CodeSystem | undefined {
   const cs = load().codeSystems.get(stripVersion(url));
-  return cs && cs.content === 'complete' ? allCodes(cs) : undefined;
+  return cs?.content === 'complete' ? cs : undefined;
+}
+
+/** Every code of a CodeSystem, nested ones included. */
+export const codesOf = (cs: CodeSystem): string[] => allCodes(cs);
+
+/**
+ * The code with every code it subsumes (`below`) or that subsumes it (`above`); undefined when the
+ * code is not in the CodeSystem or its hierarchy is declared to mean something other than is-a.
+ */
+export function subsumption(cs: CodeSystem, code: string, direction: 'below' | 'above'): string[] | undefined {
+  const h = hierarchy(cs);
+  if (!h.has(code) || (cs.hierarchyMeaning && cs.hierarchyMeaning !== 'is-a')) return undefined;
+  if (direction === 'below') return [code, ...descendants(cs, code)];
+  return [code, ...allCodes(cs).filter((c) => descendants(cs, c).has(code))];
 }
 
 /** True when every member of the value set is known, so a non-member can be rejected. */

@@ -1,38 +1,44 @@
 /**
  * @module store/search/valuesets
- * Lists the members of the ValueSets that `:in` / `:not-in` name, before the search is compiled: a
- * stored ValueSet (the newest with that URL, and version when given), else one of R4's own. A value
- * set that is unknown or cannot be listed is a 400 naming it, never an empty result.
+ * Lists the codes that `:in`/`:not-in` (a ValueSet) and `:below`/`:above` (a code's hierarchy) stand
+ * for, before the search is compiled. Stored ValueSets and CodeSystems come first (the newest with the
+ * URL, and version when given), then R4's own. What is unknown or cannot be listed is a 400 naming it,
+ * never an empty result.
  */
 import type { CodeSystem, ValueSet } from '@medplum/fhirtypes';
-import type { Filter, ParsedValue, SearchRequest } from '../../fhir/search/request.js';
+import type { CodeSource, Filter, ParsedValue, SearchRequest } from '../../fhir/search/request.js';
 import { errors } from '../../fhir/error.js';
-import { r4Members, storedMembers, type Members } from '../../fhir/terminology/members.js';
+import { hierarchyMembers, r4Members, storedMembers, type Members } from '../../fhir/terminology/members.js';
 import type { Queryable } from '../db/db.js';
 
 export async function resolveValueSets(db: Queryable, req: SearchRequest): Promise<void> {
-  for (const v of valueSetValues(req.filters)) {
+  for (const v of codeSets(req.filters)) {
     if (v.members) continue;
-    const found = await membersOf(db, v.url);
-    if ('error' in found) throw errors.badRequest(`:in/:not-in: ${found.error}`);
+    const found = await membersOf(db, v.source);
+    if ('error' in found) throw errors.badRequest(found.error);
     v.members = found.members;
   }
 }
 
-type ValueSetValue = Extract<ParsedValue, { kind: 'valueset' }>;
+type CodeSet = Extract<ParsedValue, { kind: 'codes' }>;
 
-function valueSetValues(filters: readonly Filter[]): ValueSetValue[] {
-  return filters.flatMap((f): ValueSetValue[] => {
-    if (f.kind === 'param') return f.values.filter((v): v is ValueSetValue => v.kind === 'valueset');
-    if (f.kind === 'chain') return valueSetValues(f.targets.map((t) => t.next));
-    return valueSetValues([f.next]);
+function codeSets(filters: readonly Filter[]): CodeSet[] {
+  return filters.flatMap((f): CodeSet[] => {
+    if (f.kind === 'param') return f.values.filter((v): v is CodeSet => v.kind === 'codes');
+    if (f.kind === 'chain') return codeSets(f.targets.map((t) => t.next));
+    return codeSets([f.next]);
   });
 }
 
-async function membersOf(db: Queryable, canonical: string): Promise<Members> {
+async function membersOf(db: Queryable, source: CodeSource): Promise<Members> {
+  if (!('valueSet' in source)) {
+    const [direction, { system, code }] = 'below' in source ? (['below', source.below] as const) : (['above', source.above] as const);
+    return hierarchyMembers(system, code, direction, (await stored<CodeSystem>(db, 'CodeSystem', system))[0]);
+  }
+  const canonical = source.valueSet;
   const [url = '', version] = canonical.split('|');
   const vs = (await stored<ValueSet>(db, 'ValueSet', url)).find((v) => version === undefined || v.version === version);
-  if (!vs) return r4Members(url) ?? { error: `the ValueSet ${canonical} is not known to this server` };
+  if (!vs) return r4Members(url) ?? { error: `The ValueSet ${canonical} is not known to this server` };
   const systems = (vs.compose?.include ?? []).filter((i) => i.system && !i.concept?.length).map((i) => i.system!);
   const codeSystems = new Map<string, CodeSystem>();
   for (const system of systems) {

@@ -14,7 +14,7 @@ export function tokenPredicate(b: Binder, i: string, v: ParsedValue, modifier?: 
     // Starts-with on the folded text, like string search (and HAPI's :text without a full-text index).
     return `${i}.text_value like ${b.bind(likeEscape(normalizeString(v.value)) + '%')}`;
   }
-  if (v.kind === 'valueset') return memberPredicate(b, i, v.members);
+  if (v.kind === 'codes') return memberPredicate(b, i, v.members);
   if (v.kind !== 'token') throw new Error(`token predicate given ${v.kind}`);
   const parts: string[] = [];
   if (v.code !== undefined) parts.push(`${i}.code = ${b.bind(v.code)}`);
@@ -28,7 +28,7 @@ export function tokenPredicate(b: Binder, i: string, v: ParsedValue, modifier?: 
  * (a `code` element, whose system the element's binding implies).
  */
 function memberPredicate(b: Binder, i: string, members: readonly { system: string; code: string }[] | undefined): string {
-  if (!members) throw new Error('the ValueSet of :in was not resolved before compiling');
+  if (!members) throw new Error('the codes of :in/:below/:above were not listed before compiling');
   const systems = b.bind(members.map((m) => m.system), 'text[]');
   const codes = b.bind(members.map((m) => m.code), 'text[]');
   return `${i}.code = any(${codes}) and (${i}.system is null or (${i}.system, ${i}.code) in (select * from unnest(${systems}, ${codes})))`;
