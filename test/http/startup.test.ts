@@ -13,7 +13,6 @@ import { createPgliteDb } from '../../src/store/db/pglite.js';
 import { createTestDb } from '../support/test-app.js';
 
 const ROOT = new URL('../../', import.meta.url).pathname;
-const TSX = join(ROOT, 'node_modules/tsx/dist/cli.mjs');
 const driver = process.env.LOTS_TEST_DATABASE_URL ? 'pg' : 'pglite';
 
 const cleanups: (() => Promise<unknown>)[] = [];
@@ -49,7 +48,8 @@ interface Run {
 }
 
 function lots(args: string[], env: Record<string, string>): { child: ChildProcess; done: Promise<Run>; output: { stdout: string; stderr: string } } {
-  const child = spawn(process.execPath, [TSX, 'src/main.ts', ...args], { cwd: ROOT, env: lotsEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
+  // As `npm start` runs it: node with tsx's loader, no tsx CLI in between to relay signals.
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts', ...args], { cwd: ROOT, env: lotsEnv(env), stdio: ['ignore', 'pipe', 'pipe'] });
   const output = { stdout: '', stderr: '' };
   child.stdout!.on('data', (d: Buffer) => (output.stdout += d.toString()));
   child.stderr!.on('data', (d: Buffer) => (output.stderr += d.toString()));
