@@ -85,7 +85,7 @@ export interface FhirStore {
   search(req: SearchRequest, options?: CompileOptions): Promise<SearchPage>;
   /** The number of matches (or the planner's estimate). */
   count(req: SearchRequest, options?: CompileOptions, estimate?: boolean): Promise<number>;
-  /** What `_include` and `_revinclude` add to a page: at most `max` resources. */
+  /** What `_include` and `_revinclude` add to a page: at most `max` resources (no query for an empty page). */
   includes(rows: readonly SearchRow[], include: IncludeRule[], revinclude: IncludeRule[], max: number, policy?: Predicate): Promise<Included>;
   /** Runs `fn` with a store bound to one database transaction. */
   transaction<T>(fn: (store: FhirStore) => Promise<T>): Promise<T>;

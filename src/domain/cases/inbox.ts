@@ -99,9 +99,7 @@ export async function inbox(ctx: DomainContext, q: InboxQuery, cursor?: PageCurs
   req.total = 'none';
   const policy: Predicate | undefined = readPolicy(ctx, 's');
   const page = await ctx.store.search(req, { ...(policy ? { policy } : {}), ...(cursor ? { cursor } : {}) });
-  const { rows: included, truncated } = page.rows.length
-    ? await ctx.store.includes(page.rows, req.include, req.revinclude, ctx.config.maxIncludes, policy)
-    : { rows: [], truncated: false };
+  const { rows: included, truncated } = await ctx.store.includes(page.rows, req.include, req.revinclude, ctx.config.maxIncludes, policy);
   const counts = {} as Record<CaseStatus, number>;
   for (const s of CASE_STATUSES) counts[s] = await ctx.store.count(parse([statusParam([s])]), policy ? { policy } : {});
   auditRead(ctx, '$inbox', [...page.rows, ...included], new URLSearchParams(base).toString());

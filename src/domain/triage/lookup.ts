@@ -72,7 +72,10 @@ export async function ruleSetsReading(ctx: DomainContext, url: string, statuses:
     ],
     200,
   );
-  return plans.filter((p) => isTriageRuleSet(p) && dependsOn(p) !== undefined && splitCanonical(dependsOn(p)!).url === url);
+  return plans.filter((p) => {
+    const form = dependsOn(p);
+    return isTriageRuleSet(p) && form !== undefined && splitCanonical(form).url === url;
+  });
 }
 
 /** The canonical of the Questionnaire a rule set reads (relatedArtifact depends-on). */

@@ -7,7 +7,7 @@
  * error the user is told about, never a silently empty or partial search.
  */
 import type { CodeSystem, ValueSet } from '@medplum/fhirtypes';
-import { codesOf, expandValueSet, isFullyCheckable, r4CodeSystem, subsumption } from './valuesets.js';
+import { allCodes, expandValueSet, isFullyCheckable, r4CodeSystem, subsumption } from './valuesets.js';
 
 export interface Member {
   system: string;
@@ -67,7 +67,7 @@ export function hierarchyMembers(system: string, code: string, direction: 'below
 
 function wholeSystem(system: string, codeSystem: (url: string) => CodeSystem | undefined): Member[] | undefined {
   const cs = complete(codeSystem(system)) ?? r4CodeSystem(system);
-  return cs && codesOf(cs).map((code) => ({ system, code }));
+  return cs && allCodes(cs).map((code) => ({ system, code }));
 }
 
 const complete = (cs: CodeSystem | undefined): CodeSystem | undefined => (cs?.content === 'complete' ? cs : undefined);

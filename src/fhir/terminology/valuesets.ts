@@ -124,7 +124,8 @@ function isHierarchical(cs: CodeSystem): boolean {
   return false;
 }
 
-function allCodes(cs: CodeSystem): string[] {
+/** Every code of a CodeSystem, nested ones included. */
+export function allCodes(cs: CodeSystem): string[] {
   return [...hierarchy(cs).keys()];
 }
 
@@ -264,9 +265,6 @@ export function r4CodeSystem(url: string): CodeSystem | undefined {
   return cs?.content === 'complete' ? cs : undefined;
 }
 
-/** Every code of a CodeSystem, nested ones included. */
-export const codesOf = (cs: CodeSystem): string[] => allCodes(cs);
-
 /**
  * The code with every code it subsumes (`below`) or that subsumes it (`above`); undefined when the
  * code is not in the CodeSystem or its hierarchy is declared to mean something other than is-a.
@@ -275,7 +273,21 @@ export function subsumption(cs: CodeSystem, code: string, direction: 'below' | '
   const h = hierarchy(cs);
   if (!h.has(code) || (cs.hierarchyMeaning && cs.hierarchyMeaning !== 'is-a')) return undefined;
   if (direction === 'below') return [code, ...descendants(cs, code)];
-  return [code, ...allCodes(cs).filter((c) => descendants(cs, c).has(code))];
+  return [code, ...ancestors(cs, code)];
+}
+
+/** Walks the hierarchy upwards: one pass to invert it, then the parents of parents. */
+function ancestors(cs: CodeSystem, code: string): Set<string> {
+  const parents = new Map<string, string[]>();
+  for (const [parent, children] of hierarchy(cs)) for (const child of children) parents.set(child, [...(parents.get(child) ?? []), parent]);
+  const out = new Set<string>();
+  const stack = [...(parents.get(code) ?? [])];
+  for (let c = stack.pop(); c !== undefined; c = stack.pop()) {
+    if (out.has(c)) continue;
+    out.add(c);
+    stack.push(...(parents.get(c) ?? []));
+  }
+  return out;
 }
 
 /** True when every member of the value set is known, so a non-member can be rejected. */

@@ -89,9 +89,7 @@ export async function search(ctx: FhirContext, req: FhirRequest, scope: SearchSc
   }
   // The scope restricts the matches only (an included practitioner is not in the patient compartment);
   // the caller's policy applies to everything returned.
-  const { rows: included, truncated } = page.rows.length
-    ? await ctx.store.includes(page.rows, sreq.include, sreq.revinclude, ctx.config.maxIncludes, readPolicy(ctx, 'r'))
-    : { rows: [], truncated: false };
+  const { rows: included, truncated } = await ctx.store.includes(page.rows, sreq.include, sreq.revinclude, ctx.config.maxIncludes, readPolicy(ctx, 'r'));
   auditRead(ctx, 'search', [...page.rows, ...included], new URLSearchParams(state.p).toString());
 
   const base = `${ctx.config.baseUrl}${scope.path ? `/${scope.path}` : ''}`;
