@@ -1,9 +1,10 @@
 /**
- * `npm run bench [-- --duration 10 --connections 8 --warmup 1 --only read,import --no-analyze]`
+ * `npm run bench [-- --duration 10 --connections 8 --warmup 1 --only read,import --no-analyze --grow 100000]`
  *
  * Starts Lots (embedded PGlite in bench/.data/, or the PostgreSQL server of DATABASE_URL, database
  * lots_bench), seeds it through the API or reuses the seed, drives each operation for a fixed time,
- * times the raw SQL each reduces to on the same database, imports the Synthea corpus, and prints and
+ * times the raw SQL each reduces to on the same database, drives the searches again after other
+ * patients' data has grown (`--grow` heart rates, 0 to skip), imports the Synthea corpus, and prints and
  * saves (bench/results/) the figures with the targets.
  */
 import { existsSync } from 'node:fs';
@@ -14,11 +15,12 @@ import { corpusFiles, CORPUS, runImport } from './import.js';
 import { runLoad } from './load.js';
 import { httpOps, observationSearch, OPERATIONS, patientSearch } from './operations.js';
 import { pgliteRawDb, pgRawDb, rawStatements, timeRaw, type RawDb } from './raw-sql.js';
-import { formatReport, judge, MEMORY_TARGET_MB, writeReport, type Report, type Row } from './report.js';
+import { formatReport, GROWN, judge, MEMORY_TARGET_MB, writeReport, type Report, type Row } from './report.js';
 import { seed } from './seed.js';
 import { startServer, type DbEnv } from './server.js';
 import { runTriageBench } from './triage.js';
 import { runBookBench } from './book-run.js';
+import { grow, ungrow } from './grow.js';
 
 const { values: args } = parseArgs({
   options: {
@@ -27,6 +29,7 @@ const { values: args } = parseArgs({
     warmup: { type: 'string', default: '1' },
     only: { type: 'string' },
     'no-analyze': { type: 'boolean', default: false },
+    grow: { type: 'string', default: '100000' },
   },
 });
 const fail = (message: string): never => {
@@ -36,7 +39,9 @@ const fail = (message: string): never => {
 const duration = Number(args.duration);
 const connections = Number(args.connections);
 const warmup = Number(args.warmup);
+const growBy = Number(args.grow);
 if (!(duration > 0 && connections >= 1 && warmup >= 0)) fail('--duration and --connections must be positive, --warmup at least 0');
+if (!(Number.isInteger(growBy) && growBy >= 0)) fail('--grow takes a whole number of heart rates (0 skips the growth)');
 const only = args.only ? new Set(args.only.split(',')) : undefined;
 const known = [...OPERATIONS.map((o) => o.key as string), 'import', 'triage', 'book'];
 for (const key of only ?? []) if (!known.includes(key)) fail(`--only: unknown operation "${key}"; use ${known.join(', ')}`);
@@ -72,6 +77,7 @@ log(`Starting Lots on ${driver === 'postgres' ? `PostgreSQL (${db.DATABASE_URL})
 // PGlite: statistics for what earlier runs wrote, while nobody holds the folder.
 if (driver === 'pglite' && existsSync(db.LOTS_DATA_DIR!)) await runAnalyze(db);
 let server = await startServer(db);
+let grown = false;
 try {
   const seeded = await seed(server, log);
   const ids = seeded.patientIds;
@@ -111,6 +117,23 @@ try {
       log(`  ${op.label}: ${r.perSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${r.errors} errors`);
       if (rawNow) await measureRaw(rawNow, row);
     }
+    const searches = OPERATIONS.filter((o) => o.key.startsWith('search-') && wanted(o.key));
+    if (searches.length > 0 && growBy > 0) {
+      log(`Growing: ${growBy} heart-rate Observations of other patients...`);
+      const t = performance.now();
+      if (driver === 'pglite') await server.stop();
+      grown = true;
+      await grow(db, growBy);
+      if (driver === 'pglite') server = await startServer(db);
+      log(`  written and analyzed in ${((performance.now() - t) / 1000).toFixed(1)} s`);
+      for (const op of searches) {
+        if (warmup > 0) await runLoad(server, ops[op.key], warmup, connections);
+        const r = await runLoad(server, ops[op.key], duration, connections);
+        report.rows.push({ key: `${op.key}${GROWN}`, label: `${op.label}, after growth`, perSecond: r.perSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors });
+        log(`  ${op.label}, after growth: ${r.perSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${r.errors} errors`);
+      }
+      report.notes.push(`growth: ${growBy} heart-rate Observations of ${Math.round(growBy / 100)} other patients written with set-based SQL and analyzed between the two search runs, removed at the end.`);
+    }
   } finally {
     await rawNow?.close();
   }
@@ -137,6 +160,7 @@ try {
   throw said ? new Error(`${(err as Error).message}\nLots ${said}`) : err;
 } finally {
   await server.stop();
+  if (grown) await ungrow(db);
 }
 
 const files = corpusFiles();

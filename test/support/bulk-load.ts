@@ -44,11 +44,15 @@ export interface BulkSize {
   patients: number;
   /** Observations per patient; a multiple of CODES.length. */
   perPatient: number;
+  /** Starts every id (default `bulk`), so a second load can add other patients beside the first. */
+  prefix?: string;
+  /** Every Observation a heart rate (CODES[0]) instead of a round of all codes. */
+  heartRatesOnly?: boolean;
 }
 
 /** Patient number g (1-based) as the write path would store and index it. */
-export function patientId(g: number): string {
-  return `bulk-p${g}`;
+export function patientId(g: number, prefix = 'bulk'): string {
+  return `${prefix}-p${g}`;
 }
 
 const INSTANT = `to_char(%s at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
@@ -60,7 +64,7 @@ const instant = (expr: string) => INSTANT.replace('%s', expr);
  * 2020-01-01 + (k * patients + p) minutes, so later rounds are later.
  */
 export async function bulkLoad(db: Db, size: BulkSize = { patients: 10_000, perPatient: 10 }): Promise<void> {
-  const { patients: n, perPatient } = size;
+  const { patients: n, perPatient, prefix = 'bulk', heartRatesOnly = false } = size;
   // Per patient, the values whose indexed form needs the write path's own code (folded names).
   const people = Array.from({ length: n }, (_, i) => {
     const family = FAMILIES[i % FAMILIES.length]!;
@@ -70,7 +74,7 @@ export async function bulkLoad(db: Db, size: BulkSize = { patients: 10_000, perP
   await db.transaction(async (tx) => {
     await tx.query(
       `create temporary table bulk_patient on commit drop as
-       select g, 'bulk-p' || g as id, u.family, u.family_norm, u.given, u.given_norm, u.full_value, u.full_norm,
+       select g, $7::text || '-p' || g as id, u.family, u.family_norm, u.given, u.given_norm, u.full_value, u.full_norm,
               case when g % 2 = 0 then 'female' else 'male' end as gender,
               date '1930-01-01' + (g * 7919) % 30000 as birth,
               '19' || lpad(g::text, 10, '0') as pnr,
@@ -79,7 +83,7 @@ export async function bulkLoad(db: Db, size: BulkSize = { patients: 10_000, perP
        from (select u.*, u.ord::int as g
              from unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) with ordinality
                   as u(family, family_norm, given, given_norm, full_value, full_norm, ord)) u`,
-      [0, 1, 2, 3, 4, 5].map((k) => people.map((p) => p[k])),
+      [...[0, 1, 2, 3, 4, 5].map((k) => people.map((p) => p[k])), prefix],
     );
     await tx.query(
       `insert into resource (resource_type, id, version_id, last_updated, content, compartments)
@@ -136,15 +140,15 @@ export async function bulkLoad(db: Db, size: BulkSize = { patients: 10_000, perP
     await tx.query(`update bulk_code c set nvalues = (select count(*) from bulk_code d where d.ci = c.ci)`);
     await tx.query(
       `create temporary table bulk_obs on commit drop as
-       select k, p.g, 'bulk-o' || (k * $1::int + p.g) as id, p.id as patient,
+       select k, p.g, $3::text || '-o' || (k * $1::int + p.g) as id, p.id as patient,
               c.code, c.unit, c.value, c.value_text, c.canon_value, c.canon_code,
               timestamptz '2020-01-01T00:00:00Z' + (k * $1::int + p.g) * interval '1 minute' as eff,
               timestamptz '2024-07-01T00:00:00Z' + (k * $1::int + p.g) * interval '1 millisecond' as lu
        from generate_series(0, $2::int - 1) k
        cross join bulk_patient p
-       join bulk_code c on c.ci = k % ${CODES.length} + 1
+       join bulk_code c on c.ci = ${heartRatesOnly ? 1 : `k % ${CODES.length} + 1`}
          and c.vi = (p.g * 31 + k) % c.nvalues + 1`,
-      [n, perPatient],
+      [n, perPatient, prefix],
     );
     await tx.query(
       `insert into resource (resource_type, id, version_id, last_updated, content, compartments)

@@ -41,7 +41,7 @@ export interface TestApp {
 }
 
 /** A fresh database: in-memory PGlite, or a new database on LOTS_TEST_DATABASE_URL (then `url` names it). */
-export async function createTestDb(): Promise<{ db: Db; url?: string; drop: () => Promise<void> }> {
+export async function createTestDb(poolSize = 20): Promise<{ db: Db; url?: string; drop: () => Promise<void> }> {
   const serverUrl = process.env.LOTS_TEST_DATABASE_URL;
   if (!serverUrl) {
     const db = await createPgliteDb();
@@ -54,7 +54,7 @@ export async function createTestDb(): Promise<{ db: Db; url?: string; drop: () =
   await admin.end();
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
-  const db = createPgDb(url.toString(), 20);
+  const db = createPgDb(url.toString(), poolSize);
   return {
     db,
     url: url.toString(),
@@ -68,8 +68,12 @@ export async function createTestDb(): Promise<{ db: Db; url?: string; drop: () =
   };
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
-  const { db, drop } = await createTestDb();
+/**
+ * `poolSize` (Postgres server only): connections in the app's pool. One connection lets a test ask that
+ * connection about the statements the app prepared on it.
+ */
+export async function createTestApp(env: Record<string, string> = {}, poolSize?: number): Promise<TestApp> {
+  const { db, drop } = await createTestDb(poolSize);
   const config = loadConfig({ BASE_URL: BASE, LOG_LEVEL: 'silent', ...env });
   const deps = await createDeps(config, process.env.LOTS_TEST_LOG ? createLogger('debug') : silentLogger, db);
   const app = createApp(deps);

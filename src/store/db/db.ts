@@ -13,8 +13,10 @@ export type SqlValue = string | number | boolean | null | Date | readonly SqlVal
 export interface Queryable {
   /**
    * Runs one statement with bound parameters (`$1`, `$2`, ...) and returns its rows. `prepare` marks a
-   * statement whose text repeats (values are always bound): the server parses it once per connection.
-   * The driver prepares a bounded number of distinct texts and runs the rest unnamed.
+   * statement whose text repeats (values are always bound): the server parses it once per connection
+   * and, after a few runs, may keep one generic plan for all values. So prepare only statements whose
+   * best plan cannot depend on the values (reads by id, writes); never a search. The driver prepares a
+   * bounded number of distinct texts and runs the rest unnamed, planned for their values each time.
    */
   query<R = Record<string, unknown>>(text: string, values?: readonly unknown[], options?: QueryOptions): Promise<R[]>;
 }

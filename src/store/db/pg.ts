@@ -30,6 +30,11 @@ function config(text: string, values: readonly unknown[] | undefined, options: Q
   return { name, text, values: values as unknown[] };
 }
 
+/** The name under which `text` runs as a prepared statement, if it does (for tests that EXPLAIN it). */
+export function preparedName(text: string): string | undefined {
+  return names.get(text);
+}
+
 export function createPgDb(url: string, poolSize = 10): Db {
   const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
