@@ -26,7 +26,7 @@ let t: TestApp;
 let ran: { text: string; values: readonly unknown[] }[] = [];
 
 beforeAll(async () => {
-  t = await createTestApp({}, 1);
+  t = await createTestApp({}, { poolSize: 1 });
   await bulkLoad(t.deps.db, { patients: PATIENTS, perPatient: 10 });
   await bulkLoad(t.deps.db, BUSY);
   const query = t.deps.db.query.bind(t.deps.db);

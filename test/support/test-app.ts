@@ -72,8 +72,8 @@ export async function createTestDb(poolSize = 20): Promise<{ db: Db; url?: strin
  * `poolSize` (Postgres server only): connections in the app's pool. One connection lets a test ask that
  * connection about the statements the app prepared on it.
  */
-export async function createTestApp(env: Record<string, string> = {}, poolSize?: number): Promise<TestApp> {
-  const { db, drop } = await createTestDb(poolSize);
+export async function createTestApp(env: Record<string, string> = {}, options: { poolSize?: number } = {}): Promise<TestApp> {
+  const { db, drop } = await createTestDb(options.poolSize);
   const config = loadConfig({ BASE_URL: BASE, LOG_LEVEL: 'silent', ...env });
   const deps = await createDeps(config, process.env.LOTS_TEST_LOG ? createLogger('debug') : silentLogger, db);
   const app = createApp(deps);
