@@ -8,7 +8,6 @@
 import type { Parameters, Resource } from '@medplum/fhirtypes';
 import { errors, outcome } from '../../../fhir/error.js';
 import { hasErrors } from '../../../fhir/validate.js';
-import { auditRead, readPolicy } from '../../../domain/repository.js';
 import { isObject } from '../body.js';
 import type { OperationDef } from './operation.js';
 
@@ -25,9 +24,8 @@ export const validateOperation: OperationDef = {
     }
     if (!resource && id) {
       // Read as the caller: a resource they may not see answers like a missing one (no existence oracle).
-      const stored = await ctx.store.read(type!, id, readPolicy(ctx));
+      const stored = await ctx.repo.read(type!, id, '$validate');
       if (!stored || stored.deleted) throw errors.notFound(`${type}/${id} is not known`);
-      auditRead(ctx, '$validate', [stored]);
       if (mode === 'delete') return { status: 200, resource: outcome([{ severity: 'information', code: 'informational', diagnostics: 'The resource may be deleted' }]) };
       resource = JSON.parse(stored.json!) as Resource;
     }
