@@ -1,7 +1,7 @@
 /**
  * Triage latency for one response, in-process, without HTTP or the database: the answers checked
  * against the form and the shipped rule set (seed/40-triage.json) evaluated, over the scenario table
- * of src/domain/triage/scenarios.ts. Target: median < 5 ms.
+ * of test/support/triage-scenarios.ts. Target: median < 5 ms.
  *
  * `npx tsx bench/triage.ts [--iterations 20000]`, or `runTriageBench()` from bench/run.ts.
  */
@@ -11,7 +11,7 @@ import { parseArgs } from 'node:util';
 import type { Bundle, PlanDefinition, Questionnaire, ValueSet } from '@medplum/fhirtypes';
 import { checkAnswers } from '../src/domain/triage/answers.js';
 import { evaluateRules } from '../src/domain/triage/rules.js';
-import { responseFor, SCENARIOS, scenarioPatient } from '../src/domain/triage/scenarios.js';
+import { responseFor, SCENARIOS, scenarioPatient } from '../test/support/triage-scenarios.js';
 import { summarize } from './stats.js';
 
 export const TRIAGE_TARGET = { text: 'p50<5ms', ok: (r: { p50Ms?: number }) => (r.p50Ms ?? Infinity) < 5 };

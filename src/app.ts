@@ -4,12 +4,14 @@
  * a request needs is built here and passed down.
  */
 import { randomBytes } from 'node:crypto';
-import type { AuditEvent, SearchParameter } from '@medplum/fhirtypes';
+import type { AuditEvent, Resource, SearchParameter } from '@medplum/fhirtypes';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createAuditQueue, type AuditQueue } from './auth/audit-queue.js';
+import type { Lookup } from './auth/resolve-access.js';
 import { countClients, saveSecretClient } from './auth/clients.js';
-import { UNRESTRICTED } from './auth/principal.js';
+import type { Access } from './auth/policy.js';
+import { UNRESTRICTED, type Principal } from './auth/principal.js';
 import { createTokenService, generateSigningKey, type TokenService } from './auth/tokens.js';
 import type { Config } from './config.js';
 import { baseSearchParameters, loadDefinitions } from './fhir/definitions.js';
@@ -20,6 +22,7 @@ import { createSearchRegistry } from './fhir/search/registry.js';
 import { checkRequiredBindings, warmUpBindings } from './fhir/terminology/bindings.js';
 import { createValidator, type Validator } from './fhir/validate.js';
 import { checkTriageRules } from './domain/triage/check-rules.js';
+import { createRepository, type RepositoryDeps } from './domain/repository.js';
 import { checkRulesAgainstForm } from './domain/triage/form-consistency.js';
 import { mountAuthRoutes, authUrls } from './http/auth/routes.js';
 import { smartConfiguration } from './http/auth/smart-configuration.js';
@@ -38,13 +41,20 @@ import { createPostgresStore } from './store/postgres-store.js';
 import { createReindexer, recordReindexJobs, type Reindexer } from './store/reindex.js';
 import { createStatistics, type Statistics } from './store/statistics.js';
 import { serverKey } from './store/server-keys.js';
+import type { FhirStore } from './store/store.js';
 
 export interface Deps {
   config: Config;
   db: Db;
   log: Logger;
-  /** The FHIR context of the server itself (unrestricted); requests get their own from it. */
+  /** The FHIR context of the server itself (unrestricted); requests get their own from `contextFor`. */
   fhir: FhirContext;
+  /** The context of one caller: their principal, what they may reach, and the door built for them. */
+  contextFor(principal: Principal, access: Access): FhirContext;
+  /** What working out a caller's access reads (as the server, not logged: it decides, nobody is shown it). */
+  lookup: Lookup;
+  /** The store itself, for the composition root's own parts (login lookups, import, tests); requests use `ctx.repo`. */
+  store: FhirStore;
   tokens: TokenService;
   audit: AuditQueue;
   /** A system client created at this start because none existed: print its secret once. */
@@ -84,20 +94,22 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   reindexer.start();
   const pageTokens = createPageTokenCodec(await serverKey(database, 'page-token'));
   const audit = createAuditQueue((events: AuditEvent[]) => store.createMany(events).then(() => undefined), log);
-  const fhir: FhirContext = {
+  const repoDeps: RepositoryDeps = { store, config, validator, searchParams, resourceTypes: resourceTypeSet, audit, indexer, storedChecks: [checkRulesAgainstForm] };
+  const contextFor = (principal: Principal, access: Access): FhirContext => ({
     config,
-    store,
+    repo: createRepository(repoDeps, { principal, access }),
     validator,
     log,
     resourceTypes: resourceTypeSet,
     pageTokens,
     searchParams,
-    principal: UNRESTRICTED,
-    access: { kind: 'unrestricted' },
+    principal,
+    access,
     audit,
-    indexer,
-    storedChecks: [checkRulesAgainstForm],
-  };
+  });
+  const fhir = contextFor(UNRESTRICTED, { kind: 'unrestricted' });
+  const server = fhir.repo.asServer({ onBehalfOf: UNRESTRICTED, software: 'lots-auth' });
+  const lookup: Lookup = { find: <T extends Resource>(type: string, params: [string, string][], count?: number) => server.find<T>(type as T['resourceType'], params, count) };
   const tokens = await createTokenService({
     issuer: authUrls(config.baseUrl).issuer,
     audience: config.baseUrl,
@@ -109,6 +121,9 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     db: database,
     log,
     fhir,
+    contextFor,
+    lookup,
+    store,
     tokens,
     audit,
     reindexer,
@@ -161,7 +176,7 @@ export function createApp(deps: Deps): Hono {
       throw errors.tooLarge(`The request body is larger than ${config.maxBodyBytes} bytes (LOTS_MAX_BODY_BYTES)`);
     },
   });
-  const auth = authenticate({ base: deps.fhir, tokens: deps.tokens, enabled: config.auth.enabled, open: ['/metadata'] });
+  const auth = authenticate({ base: deps.fhir, contextFor: deps.contextFor, lookup: deps.lookup, tokens: deps.tokens, enabled: config.auth.enabled, open: ['/metadata'] });
   const fhir = (c: Parameters<typeof handleFhir>[0]) => handleFhir(c, c.get('fhir'), router);
   for (const path of [base, `${base}/*`]) {
     app.use(path, limit);

@@ -31,6 +31,11 @@ export interface AuditFacts {
   when?: Date;
   /** For a guardian: the RelatedPerson through which they act. */
   onBehalfOf?: string;
+  /**
+   * Set when the server wrote or read on the person's behalf (e.g. `lots-triage`): named as the acting
+   * application next to the person, who stays the requestor (Patientdatalagen: who acted, for whom).
+   */
+  software?: string;
 }
 
 const REST_TYPE = { system: 'http://terminology.hl7.org/CodeSystem/audit-event-type', code: 'rest', display: 'RESTful Operation' };
@@ -56,7 +61,7 @@ function buildAuditEvent(f: AuditFacts): AuditEvent {
     action: f.action,
     recorded: (f.when ?? new Date()).toISOString(),
     outcome: f.success ? '0' : '8',
-    agent: agents(f.principal, f.onBehalfOf),
+    agent: agents(f.principal, f.onBehalfOf, f.software),
     source: { observer: { display: 'Lots' }, type: [{ system: 'http://terminology.hl7.org/CodeSystem/security-source-type', code: '4', display: 'Application Server' }] },
     entity,
   };
@@ -83,11 +88,16 @@ function buildLoginEvent(principal: Principal, patient: string | undefined, when
   return event;
 }
 
-function agents(p: Principal, onBehalfOf?: string): AuditEventAgent[] {
+export const SERVER_SOFTWARE_SYSTEM = 'https://lots.example/fhir/NamingSystem/server-software';
+const APPLICATION = { coding: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110150', display: 'Application' }], text: 'server' };
+
+function agents(p: Principal, onBehalfOf?: string, software?: string): AuditEventAgent[] {
   const person: AuditEventAgent = { requestor: true, who: { identifier: who(p), display: p.kind } };
   if (onBehalfOf) person.who = { ...person.who, reference: onBehalfOf };
   const client: AuditEventAgent = { requestor: false, who: { identifier: { system: CLIENT_ID_SYSTEM, value: p.clientId } }, type: { text: 'client' } };
-  return p.kind === 'system' ? [{ ...client, requestor: true }] : [person, client];
+  const out = p.kind === 'system' ? [{ ...client, requestor: true }] : [person, client];
+  if (software) out.push({ requestor: false, who: { identifier: { system: SERVER_SOFTWARE_SYSTEM, value: software }, display: 'Lots' }, type: APPLICATION });
+  return out;
 }
 
 function who(p: Principal) {

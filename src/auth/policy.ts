@@ -1,11 +1,12 @@
 /**
  * @module auth/policy
- * Who may see and write what, as pure functions. Reads become one SQL predicate on the resource row
- * (so searches, includes, chains, history and $everything are filtered by Postgres, never in Node);
- * writes are checked on the compartments of the new content. DOMAIN.md section 5 gives the rules.
+ * Who may see and write what, as pure functions that return values. A read becomes an `AccessFilter`
+ * (store/store.ts), which the store compiles to one SQL predicate on the resource row
+ * (store/search/access-sql.ts), so searches, includes, chains, history and $everything are filtered
+ * by Postgres, never in Node. Writes are checked on the compartments of the new content. DOMAIN.md
+ * section 5 gives the rules; no SQL and no table name is written here.
  */
-import type { Predicate } from '../store/search/compile.js';
-import type { Binder } from '../store/search/binder.js';
+import type { AccessFilter, TokenCode, UnitPatients } from '../store/store.js';
 import { LOTS_SECURITY_SYSTEM, SEALED } from './labels.js';
 import type { StaffRole } from './principal.js';
 import { allows, typesAllowed, type Grant, type Op } from './scopes.js';
@@ -49,73 +50,40 @@ export const CATALOGUE_TYPES = [
 const CLOSED_TASK = ['completed', 'cancelled', 'rejected', 'failed', 'entered-in-error'];
 const OUTBOX_SYSTEM = 'https://lots.example/fhir/CodeSystem/communication-request-category';
 
-/** The read predicate, or undefined when nothing is restricted. `op` is r (read) or s (search). */
-export function readPredicate(access: Access, grants: readonly Grant[], op: Op = 'r'): Predicate | undefined {
+/** The read filter, or undefined when nothing is restricted. `op` is r (read) or s (search). */
+export function accessFilter(access: Access, grants: readonly Grant[], op: Op = 'r'): AccessFilter | undefined {
   const types = typesAllowed(grants, op);
-  const parts: Predicate[] = [];
-  if (types !== '*') parts.push((b, r) => `${r}.resource_type = any(${b.bind(types, 'text[]')})`);
-  if (access.kind === 'citizen') parts.push(citizenRows(access.patients));
-  if (access.kind === 'staff') parts.push(staffRows(access.units, access.roles));
-  if (parts.length === 0) return undefined;
-  return (b, r) => parts.map((p) => `(${p(b, r)})`).join(' and ');
-}
-
-function citizenRows(patients: readonly string[]): Predicate {
-  return (b, r) =>
-    `${r}.resource_type = any(${b.bind(CATALOGUE_TYPES, 'text[]')}) or (${r}.compartments && ${b.bind(patients, 'text[]')} and not ${sealed(b, r)})`;
-}
-
-function sealed(b: Binder, r: string): string {
-  return `exists (select 1 from idx_token sl where sl.rid = ${r}.rid and sl.param = '_security' and sl.system = ${b.bind(LOTS_SECURITY_SYSTEM)} and sl.code = ${b.bind(SEALED)})`;
-}
-
-function staffRows(units: readonly string[], roles: readonly StaffRole[]): Predicate {
-  return (b, r) => {
-    const u = b.bind(units, 'text[]');
-    const audit = roles.includes('administrator') ? '' : ` and ${r}.resource_type <> 'AuditEvent'`;
+  const filter: AccessFilter = {};
+  if (types !== '*') filter.types = types;
+  if (access.kind === 'citizen') filter.rows = { kind: 'citizen', patients: access.patients, openTypes: CATALOGUE_TYPES, sealed: SEALED_LABEL };
+  if (access.kind === 'staff') {
     // The notification outbox holds the contact details and channels a citizen chose to share with
     // the sender service; staff do not see them (DOMAIN.md section 8, PU).
-    const outbox = ` and not (${r}.resource_type = 'CommunicationRequest' and exists (select 1 from idx_token ob where ob.rid = ${r}.rid and ob.param = 'category' and ob.system = ${b.bind(OUTBOX_SYSTEM)} and ob.code = 'notification'))`;
-    return `(${r}.compartments = '{}' and ${r}.resource_type <> 'AuditEvent' or ${r}.compartments && ${unitPatients(b, u)} or ${ownedTask(r, u)})${audit}${outbox}`;
-  };
+    filter.rows = { kind: 'staff', ...unitPatients(access.units), auditLog: access.roles.includes('administrator'), outbox: OUTBOX };
+  }
+  return filter.types || filter.rows ? filter : undefined;
 }
 
-/** A Task whose owner is one of the units (a case of the unit, open or closed). */
-function ownedTask(r: string, units: string): string {
-  return `${r}.resource_type = 'Task' and exists (select 1 from idx_reference ot where ot.rid = ${r}.rid and ot.param = 'owner' and ot.target_type = 'Organization' and ot.target_id = any(${units}))`;
-}
+const SEALED_LABEL: TokenCode = { system: LOTS_SECURITY_SYSTEM, code: SEALED };
+const OUTBOX: TokenCode = { system: OUTBOX_SYSTEM, code: 'notification' };
 
 /**
  * The patients of the units: listed there (an active EpisodeOfCare managed by the unit), with an open
- * case there (a Task owned by the unit), or with an appointment with the unit's staff, rooms or
- * services. An uncorrelated subquery: Postgres computes it once per statement.
+ * case there (a Task owned by the unit and not in one of the closed statuses), or with an appointment
+ * with the unit's staff, rooms or services.
  */
-export function unitPatients(b: Binder, units: string): string {
-  const closed = b.bind(CLOSED_TASK, 'text[]');
-  return `array(
-    select 'Patient/' || p.target_id from idx_reference o join resource e on e.rid = o.rid and not e.deleted
-      join idx_reference p on p.rid = o.rid and p.param = 'patient' and p.target_type = 'Patient'
-      where o.resource_type = 'EpisodeOfCare' and o.param = 'organization' and o.target_type = 'Organization' and o.target_id = any(${units})
-        and exists (select 1 from idx_token s where s.rid = o.rid and s.param = 'status' and s.code = 'active')
-    union
-    select 'Patient/' || p.target_id from idx_reference o join resource t on t.rid = o.rid and not t.deleted
-      join idx_reference p on p.rid = o.rid and p.param = 'patient' and p.target_type = 'Patient'
-      where o.resource_type = 'Task' and o.param = 'owner' and o.target_type = 'Organization' and o.target_id = any(${units})
-        and not exists (select 1 from idx_token s where s.rid = o.rid and s.param = 'status' and s.code = any(${closed}))
-    union
-    select 'Patient/' || p.target_id from idx_reference o
-      join resource x on x.rid = o.rid and not x.deleted
-      join idx_reference a on a.resource_type = 'Appointment' and a.param = 'actor' and a.target_type = x.resource_type and a.target_id = x.id
-      join idx_reference p on p.rid = a.rid and p.param = 'patient' and p.target_type = 'Patient'
-      where o.resource_type in ('PractitionerRole', 'Location', 'HealthcareService') and o.param = 'organization' and o.target_type = 'Organization' and o.target_id = any(${units})
-  )::text[]`;
+export function unitPatients(units: readonly string[]): UnitPatients {
+  return { units, closedTaskStatuses: CLOSED_TASK };
 }
 
-export type WriteCheck = { allowed: boolean; reason?: string } | { sql: (b: Binder) => string; reason: string };
+export type WriteCheck =
+  | { allowed: boolean; reason?: string }
+  /** Depends on the data: allowed when every one of `patients` is one of `of`'s patients. */
+  | { patients: readonly string[]; of: UnitPatients; reason: string };
 
 /**
  * May `access` write a resource of `type` whose content puts it in `compartments`? Either a decision,
- * or a SQL predicate (over the bound compartments) to be evaluated when it depends on the data.
+ * or a question about the stored data for the store to answer.
  */
 export function writeCheck(access: Access, grants: readonly Grant[], type: string, compartments: readonly string[], op: Op): WriteCheck {
   if (!allows(grants, type, op)) return { allowed: false, reason: `the token's scopes do not allow this (${type}, ${op})` };
@@ -133,6 +101,7 @@ export function writeCheck(access: Access, grants: readonly Grant[], type: strin
   }
   return {
     reason: 'the patient is not listed at, and has no case or appointment with, your units',
-    sql: (b) => `${b.bind(compartments, 'text[]')} <@ ${unitPatients(b, b.bind(access.units, 'text[]'))}`,
+    patients: compartments,
+    of: unitPatients(access.units),
   };
 }

@@ -6,26 +6,19 @@
  */
 import type { Consent, Patient, RelatedPerson, Resource } from '@medplum/fhirtypes';
 import { PERSONNUMMER_SYSTEM } from '../fhir/identifiers/personnummer.js';
-import { parseSearch } from '../fhir/search/parse.js';
-import type { SearchRegistry } from '../fhir/search/registry.js';
-import type { FhirStore } from '../store/store.js';
 import { isSealed } from './labels.js';
 import type { Access } from './policy.js';
 import type { Principal } from './principal.js';
 import { guardianMayAct, isGuardianRecord } from './proxy-access.js';
 
+/** The server's searches to decide (no policy, not logged); the composition root gives it (the door's `find`). */
 export interface Lookup {
-  store: FhirStore;
-  registry: SearchRegistry;
-  resourceTypes: ReadonlySet<string>;
-  baseUrl: string;
+  find<T extends Resource>(type: string, params: [string, string][], count?: number): Promise<T[]>;
 }
 
 /** Runs a search as the server (no policy) and returns the resources. */
-export async function find<T extends Resource>(l: Lookup, type: string, params: [string, string][], count = 100): Promise<T[]> {
-  const req = parseSearch([type], params, { registry: l.registry, resourceTypes: l.resourceTypes, strict: true, baseUrl: l.baseUrl, defaultCount: count, maxCount: 1000 });
-  req.total = 'none';
-  return (await l.store.search(req)).rows.map((r) => JSON.parse(r.json) as T);
+export function find<T extends Resource>(l: Lookup, type: string, params: [string, string][], count = 100): Promise<T[]> {
+  return l.find<T>(type, params, count);
 }
 
 export interface CitizenAccess {

@@ -1,7 +1,8 @@
 /**
  * @module domain/context
- * What a domain service needs from a request: the store, who is calling and what they may reach, the
- * search registry, validation and the access log. The HTTP layer's FhirContext is one of these.
+ * What a domain service needs from a request: who is calling and what they may reach, the door to
+ * resources built for them (`repo`, domain/repository.ts), the search registry and validation. The
+ * HTTP layer's FhirContext is one of these. There is no store here: resources go through `repo`.
  */
 import type { AuditQueue } from '../auth/audit-queue.js';
 import type { Access } from '../auth/policy.js';
@@ -10,14 +11,12 @@ import type { Config } from '../config.js';
 import type { SearchRegistry } from '../fhir/search/registry.js';
 import type { Validator } from '../fhir/validate.js';
 import type { Logger } from '../log.js';
-import type { FhirStore } from '../store/store.js';
-import type { Resource } from '@medplum/fhirtypes';
-import type { IndexEntries } from '../fhir/search/index-entries.js';
-import type { Issue } from '../fhir/error.js';
+import type { Repository } from './repository.js';
 
 export interface DomainContext {
   config: Config;
-  store: FhirStore;
+  /** The door to resources, for this caller: policy, validation, write check and access log applied. */
+  repo: Repository;
   validator: Validator;
   log: Logger;
   resourceTypes: ReadonlySet<string>;
@@ -27,16 +26,4 @@ export interface DomainContext {
   /** What the caller may reach, resolved for this request. */
   access: Access;
   audit: AuditQueue;
-  /** What a resource is searchable by, and its patient compartments (the store's own extractor). */
-  indexer: (resource: Resource) => IndexEntries;
-  /** Checks of a resource against other stored resources, run at every write after validation. */
-  storedChecks: readonly StoredCheck[];
-  /**
-   * Set inside a transaction: the resources written so far, whose stored checks run once every entry
-   * is written (so that two resources changed together are checked together).
-   */
-  pendingChecks?: Resource[];
 }
-
-/** Issues with `resource` given what is stored (and written earlier in the same transaction). */
-export type StoredCheck = (ctx: DomainContext, resource: Resource) => Promise<Issue[]>;

@@ -8,11 +8,12 @@ import { errors } from '../fhir/error.js';
 import type { IndexEntries } from '../fhir/search/index-entries.js';
 import type { Db, Queryable } from './db/db.js';
 import { SQLSTATE, sqlState } from './db/db.js';
-import type { FhirStore, HistoryPage, HistoryQuery, StoredVersion } from './store.js';
+import type { AccessFilter, FhirStore, HistoryPage, HistoryQuery, PageCursor, StoredVersion } from './store.js';
 import { INDEX_TABLES, bulkInsertSql, indexInsertCtes } from './write-sql.js';
 import { searchCount, searchIncludes, searchPage } from './search/run.js';
 import { Binder } from './search/binder.js';
-import type { Predicate } from './search/compile.js';
+import type { CompileOptions, Predicate } from './search/compile.js';
+import { accessPredicate, arePatientsOfSql } from './search/access-sql.js';
 
 /** Computes what a resource is searchable by; supplied by the search registry. */
 export type Indexer = (resource: Resource) => IndexEntries;
@@ -77,7 +78,8 @@ function storeOn(db: Db, indexer: Indexer, hooks: StoreHooks): FhirStore {
   const inTransaction = <T>(fn: (tx: Db) => Promise<T>): Promise<T> => db.transaction(fn);
 
   const store: FhirStore = {
-    async read(type, id, policy) {
+    async read(type, id, access) {
+      const policy = accessPredicate(access);
       const b = new Binder();
       const where = `r.resource_type = ${b.bind(type)} and r.id = ${b.bind(id)}${visible(b, policy)}`;
       // Without a policy the text is always the same: prepared once per connection.
@@ -85,7 +87,8 @@ function storeOn(db: Db, indexer: Indexer, hooks: StoreHooks): FhirStore {
       return rows[0] && toVersion(rows[0]);
     },
 
-    async vread(type, id, versionId, policy) {
+    async vread(type, id, versionId, access) {
+      const policy = accessPredicate(access);
       const b = new Binder();
       const key = (a: string) => `${a}.resource_type = $1 and ${a}.id = $2 and ${a}.version_id = $3`;
       [type, id, versionId].forEach((v) => b.bind(v));
@@ -117,9 +120,9 @@ function storeOn(db: Db, indexer: Indexer, hooks: StoreHooks): FhirStore {
       return versions;
     },
 
-    async holds(expression) {
+    async arePatientsOf(patients, of) {
       const b = new Binder();
-      const rows = await db.query<{ ok: boolean }>(`select (${expression(b)}) as ok`, b.values);
+      const rows = await db.query<{ ok: boolean }>(`select (${arePatientsOfSql(b, patients, of)}) as ok`, b.values);
       return rows[0]?.ok === true;
     },
 
@@ -129,7 +132,7 @@ function storeOn(db: Db, indexer: Indexer, hooks: StoreHooks): FhirStore {
       try {
         return await inTransaction(async (tx) => {
           const current = await lockCurrent(tx, type, id);
-          if (current && options.policy && !(await visibleTo(tx, current, options.policy))) throw errors.notFound(`${type}/${id} is not known`);
+          if (current && options.access && !(await visibleTo(tx, current, options.access))) throw errors.notFound(`${type}/${id} is not known`);
           if (!current) {
             if (options.mustExist) throw errors.notFound(`${type}/${id} does not exist`);
             if (options.ifMatch !== undefined) throw versionConflict(type, id, options.ifMatch, undefined);
@@ -160,7 +163,7 @@ function storeOn(db: Db, indexer: Indexer, hooks: StoreHooks): FhirStore {
     async delete(type, id, options = {}) {
       return inTransaction(async (tx) => {
         const current = await lockCurrent(tx, type, id);
-        if (current && options.policy && !(await visibleTo(tx, current, options.policy))) return undefined;
+        if (current && options.access && !(await visibleTo(tx, current, options.access))) return undefined;
         if (!current) {
           if (options.ifMatch !== undefined) throw versionConflict(type, id, options.ifMatch, undefined);
           return undefined;
@@ -181,13 +184,13 @@ function storeOn(db: Db, indexer: Indexer, hooks: StoreHooks): FhirStore {
       });
     },
 
-    async history(query, policy) {
-      return readHistory(db, query, policy);
+    async history(query, access) {
+      return readHistory(db, query, accessPredicate(access));
     },
 
-    search: (req, opts = {}) => searchPage(db, req, opts),
-    count: (req, opts = {}, estimate = false) => searchCount(db, req, opts, estimate),
-    includes: (rows, include, revinclude, max, policy) => searchIncludes(db, rows, include, revinclude, max, policy),
+    search: (req, { access, cursor } = {}) => searchPage(db, req, compileOptions(access, cursor)),
+    count: (req, access, estimate = false) => searchCount(db, req, compileOptions(access), estimate),
+    includes: (rows, include, revinclude, max, access) => searchIncludes(db, rows, include, revinclude, max, accessPredicate(access)),
 
     transaction(fn) {
       return db.transaction((tx) => fn(storeOn(tx, indexer, hooks)));
@@ -211,7 +214,15 @@ function withExtra(versions: StoredVersion[], entries: IndexEntries[], extra: Re
   return [[...versions, ...extra.map((r) => stamp(r, 1, now))], [...entries, ...extra.map(indexer)]];
 }
 
-async function visibleTo(tx: Queryable, current: CurrentRow, policy: Predicate): Promise<boolean> {
+/** The compiler's options: the access filter as a predicate, and the cursor. */
+function compileOptions(access: AccessFilter | undefined, cursor?: PageCursor): CompileOptions {
+  const policy = accessPredicate(access);
+  return { ...(policy ? { policy } : {}), ...(cursor ? { cursor } : {}) };
+}
+
+async function visibleTo(tx: Queryable, current: CurrentRow, access: AccessFilter): Promise<boolean> {
+  const policy = accessPredicate(access);
+  if (!policy) return true;
   const b = new Binder();
   const rows = await tx.query(`select 1 from resource r where r.rid = ${b.bind(current.rid, 'bigint')} and (${policy(b, 'r')})`, b.values);
   return rows.length > 0;

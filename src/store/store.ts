@@ -1,16 +1,92 @@
 /**
  * @module store/store
- * The contract between the FHIR interactions and persistence. It knows versions, history and locking,
- * never HTTP. Implemented on Postgres by `postgres-store.ts` for both drivers.
+ * The contract between the door to resources (domain/repository.ts) and persistence. It knows versions,
+ * history, locking and who may see what (an `AccessFilter`, a value the store compiles to SQL), never
+ * HTTP. It carries no SQL and imports nothing of its implementation, `postgres-store.ts` (both drivers).
  */
 import type { Resource } from '@medplum/fhirtypes';
 import type { IncludeRule, SearchRequest } from '../fhir/search/request.js';
-import type { CompileOptions, Predicate } from './search/compile.js';
-import type { Binder } from './search/binder.js';
-import type { Included, SearchPage, SearchRow } from './search/run.js';
 
-export type { CompileOptions, PageCursor, Predicate } from './search/compile.js';
-export type { SearchPage, SearchRow } from './search/run.js';
+/** A coding that marks resources, e.g. a security label. */
+export interface TokenCode {
+  system: string;
+  code: string;
+}
+
+/**
+ * The patients of some units: listed there (an active EpisodeOfCare managed by one), with a Task owned
+ * by one whose status is not closed, or with an Appointment with their staff, rooms or services.
+ */
+export interface UnitPatients {
+  /** Organization ids. */
+  units: readonly string[];
+  closedTaskStatuses: readonly string[];
+}
+
+/** What a caller may see, as data (auth/policy.ts decides it; store/search/access-sql.ts compiles it). */
+export interface AccessFilter {
+  /** Only these resource types (the token's scopes); absent for every type. */
+  types?: readonly string[];
+  /** Whose data; absent for the server and system clients. */
+  rows?: CitizenRows | StaffRows;
+}
+
+/** A citizen: the open (catalogue) types, and resources in their compartments that are not sealed. */
+export interface CitizenRows {
+  kind: 'citizen';
+  /** `Patient/x` refs. */
+  patients: readonly string[];
+  openTypes: readonly string[];
+  /** Resources with this security label are withheld (förseglad). */
+  sealed: TokenCode;
+}
+
+/**
+ * Staff: resources of no patient, resources of the units' patients, and Tasks the units own; never the
+ * notification outbox, and the access log only when `auditLog`.
+ */
+export interface StaffRows extends UnitPatients {
+  kind: 'staff';
+  auditLog: boolean;
+  /** CommunicationRequests in this category are withheld. */
+  outbox: TokenCode;
+}
+
+/** Where a page of a search starts: the sort keys and rid of the row before it. */
+export interface PageCursor {
+  keys: (string | null)[];
+  rid: string;
+}
+
+export interface RowRef {
+  rid: string;
+  resourceType: string;
+  id: string;
+}
+
+export interface SearchRow extends RowRef {
+  json: string;
+  /** The patient compartments of the resource (for the access log). */
+  compartments: string[];
+}
+
+export interface SearchPage {
+  rows: SearchRow[];
+  /** Where the next page starts; absent on the last page. */
+  next?: PageCursor;
+}
+
+export interface Included {
+  rows: SearchRow[];
+  /** True when there were more than the `max` asked for (the rows are then `max` of them). */
+  truncated: boolean;
+}
+
+export interface SearchOptions {
+  /** Applies to the matches and to every resource a chain or _has reads. */
+  access?: AccessFilter;
+  cursor?: PageCursor;
+}
 
 /** One stored version of a resource. */
 export interface StoredVersion {
@@ -34,7 +110,7 @@ export interface UpdateOptions {
   /** New resources to store in the same transaction (the write's AuditEvents). */
   alsoCreate?: Resource[];
   /** Only a version the caller may see counts as existing; an invisible one is 404. */
-  policy?: Predicate;
+  access?: AccessFilter;
 }
 
 export interface UpdateResult {
@@ -69,9 +145,9 @@ export interface HistoryPage {
 }
 
 export interface FhirStore {
-  /** The current version; with a policy, only when the caller may see it (else undefined, like a missing one). */
-  read(type: string, id: string, policy?: Predicate): Promise<StoredVersion | undefined>;
-  vread(type: string, id: string, versionId: number, policy?: Predicate): Promise<StoredVersion | undefined>;
+  /** The current version; with `access`, only when the caller may see it (else undefined, like a missing one). */
+  read(type: string, id: string, access?: AccessFilter): Promise<StoredVersion | undefined>;
+  vread(type: string, id: string, versionId: number, access?: AccessFilter): Promise<StoredVersion | undefined>;
   /** Stores a new resource; `resource.id` must be set by the caller. */
   create(resource: Resource): Promise<StoredVersion>;
   /** Stores many new resources (ids set by the caller) with set-based SQL; for bundles and import. */
@@ -80,19 +156,19 @@ export interface FhirStore {
   update(resource: Resource, options?: UpdateOptions): Promise<UpdateResult>;
   /** Marks the resource deleted; returns the delete version, or undefined when there was nothing to delete. */
   delete(type: string, id: string, options?: UpdateOptions): Promise<StoredVersion | undefined>;
-  history(query: HistoryQuery, policy?: Predicate): Promise<HistoryPage>;
+  history(query: HistoryQuery, access?: AccessFilter): Promise<HistoryPage>;
   /** One page of a search, in one SQL statement. */
-  search(req: SearchRequest, options?: CompileOptions): Promise<SearchPage>;
+  search(req: SearchRequest, options?: SearchOptions): Promise<SearchPage>;
   /** The number of matches (or the planner's estimate). */
-  count(req: SearchRequest, options?: CompileOptions, estimate?: boolean): Promise<number>;
+  count(req: SearchRequest, access?: AccessFilter, estimate?: boolean): Promise<number>;
   /** What `_include` and `_revinclude` add to a page: at most `max` resources (no query for an empty page). */
-  includes(rows: readonly SearchRow[], include: IncludeRule[], revinclude: IncludeRule[], max: number, policy?: Predicate): Promise<Included>;
+  includes(rows: readonly SearchRow[], include: IncludeRule[], revinclude: IncludeRule[], max: number, access?: AccessFilter): Promise<Included>;
   /** Runs `fn` with a store bound to one database transaction. */
   transaction<T>(fn: (store: FhirStore) => Promise<T>): Promise<T>;
   /** Inside a transaction, runs `fn` so that its failure undoes only its own writes (a SAVEPOINT). */
   savepoint<T>(fn: (store: FhirStore) => Promise<T>): Promise<T>;
-  /** Evaluates a boolean SQL expression (an access rule that depends on stored data). */
-  holds(expression: (b: Binder) => string): Promise<boolean>;
+  /** Whether every one of `patients` (`Patient/x`) is one of the units' patients (a write rule that depends on the data). */
+  arePatientsOf(patients: readonly string[], of: UnitPatients): Promise<boolean>;
   /** Serialises callers that use the same key until the enclosing transaction ends (e.g. conditional create). */
   lock(key: string): Promise<void>;
 }

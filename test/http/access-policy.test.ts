@@ -111,6 +111,16 @@ describe('a citizen', () => {
     expect(res.body.issue[0].diagnostics).toMatch(/Entry 1/);
   });
 
+  it('cannot learn that another patient’s resource exists through $validate (the same 404 as a read)', async () => {
+    const validate = (id: string) => t.request('POST', `Observation/${id}/$validate`, { token: tokens.sven!, body: { resourceType: 'Parameters' } });
+    expect(await status('sven', 'GET', 'Observation/obs-tolvan')).toBe(404);
+    const other = await validate('obs-tolvan');
+    const missing = await validate('does-not-exist');
+    expect(other.status).toBe(404);
+    expect(other.body.issue[0].code).toBe(missing.body.issue[0].code);
+    expect((await validate('obs-sven-oberg')).status).toBe(200);
+  });
+
   it('cannot run $everything on another patient', async () => {
     expect(await status('sven', 'GET', 'Patient/sven-oberg/$everything')).toBe(200);
     expect(await status('sven', 'GET', 'Patient/tolvan/$everything')).toBe(404);

@@ -19,11 +19,10 @@ const server = (): DomainContext => t.deps.fhir;
 /** Erik, ärendehanterare at vc-centrum, as a DomainContext. */
 function erik(): DomainContext {
   const scope = 'user/*.cruds';
-  return {
-    ...t.deps.fhir,
-    principal: { kind: 'staff', hsaId: HSA.erik, units: ['Organization/vc-centrum'], roles: ['arendehanterare'], grants: parseScopes(scope), scope, clientId: 'test' },
-    access: { kind: 'staff', units: ['vc-centrum'], roles: ['arendehanterare'] },
-  };
+  return t.deps.contextFor(
+    { kind: 'staff', hsaId: HSA.erik, units: ['Organization/vc-centrum'], roles: ['arendehanterare'], grants: parseScopes(scope), scope, clientId: 'test' },
+    { kind: 'staff', units: ['vc-centrum'], roles: ['arendehanterare'] },
+  );
 }
 
 async function rejects(promise: Promise<unknown>): Promise<FhirError> {

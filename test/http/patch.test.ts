@@ -1,7 +1,7 @@
 import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasErrors } from '../../src/fhir/validate.js';
-import { loadPatchCases } from '../../src/fhir/patch/xml-fixture.js';
+import { loadPatchCases } from '../support/xml-fixture.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;

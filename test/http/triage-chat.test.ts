@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { responseFor, type Answers } from '../../src/domain/triage/scenarios.js';
+import { responseFor, type Answers } from '../support/triage-scenarios.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 /**

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { responseFor, SCENARIOS, scenarioPatient, type Answers } from '../../src/domain/triage/scenarios.js';
+import { responseFor, SCENARIOS, scenarioPatient, type Answers } from '../support/triage-scenarios.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -178,6 +178,24 @@ describe('the scenario table through $triage', () => {
     const [task] = parts(res.body, 'followUp').map((p) => p.resource);
     expect(task).toMatchObject({ resourceType: 'Task', owner: { reference: 'Organization/vc-centrum' }, for: { reference: 'Patient/lisa-andersson' }, requester: { reference: 'Patient/lisa-andersson' }, status: 'requested', priority: 'urgent' });
     expect(Date.parse(task.restriction.period.end) - Date.parse(task.restriction.period.start)).toBe(86_400_000);
+  });
+
+  it('logs the server-side writes of a citizen’s triage as made by the citizen, through lots-triage', async () => {
+    const lisa = await t.citizenToken('196101182803');
+    const res = await t.request('POST', 'QuestionnaireResponse/$triage', {
+      body: params(responseFor({ ...cough, reason: 'fever', fever: true, temperature: 38.4, days: 6 }, 'Patient/lisa-andersson')),
+      token: lisa,
+    });
+    expect(res.status, res.text).toBe(200);
+    const written = [parts(res.body, 'guidance')[0].resource, ...parts(res.body, 'followUp').map((p) => p.resource)];
+    expect(written.length).toBeGreaterThan(1);
+    for (const r of written) {
+      const audit = await t.request('GET', `AuditEvent?entity=${r.resourceType}/${r.id}&action=C`);
+      expect(audit.body.total ?? audit.body.entry?.length, `${r.resourceType}/${r.id}`).toBe(1);
+      const agents = audit.body.entry[0].resource.agent;
+      expect(agents.find((a: any) => a.requestor).who.identifier).toEqual({ system: 'http://electronichealth.se/identifier/personnummer', value: '196101182803' });
+      expect(agents.some((a: any) => a.who.identifier?.value === 'lots-triage' && !a.requestor)).toBe(true);
+    }
   });
 
   it('offers the free slots of the listed unit within the rule\'s days, and then creates no Task', async () => {
@@ -361,7 +379,7 @@ describe('rule sets are data', () => {
     broken.url = 'https://lots.example/fhir/PlanDefinition/triage-rules-broken';
     broken.status = 'draft';
     broken.action = [{ ...shippedRules.action[0], condition: [{ kind: 'applicability', expression: { language: 'text/fhirpath', expression: "item.where(linkId='pain').answer.value" } }] }];
-    await t.deps.fhir.store.create(broken);
+    await t.deps.store.create(broken);
     const res = await t.request('POST', 'QuestionnaireResponse/$triage', { body: params(responseFor(cough, 'Patient/tolvan'), broken.url) });
     expect(res.status).toBe(500);
     expect(res.body.issue[0]).toMatchObject({ code: 'processing', expression: ['PlanDefinition.action[0].condition[0].expression.expression'] });

@@ -11,12 +11,11 @@ import { errors } from '../../fhir/error.js';
 import type { Holiday } from '../calendar/swedish-holidays.js';
 import { addDays, startOfStockholmDay } from '../calendar/working-days.js';
 import type { DomainContext } from '../context.js';
-import { checkWrite, readResource, validateForWrite } from '../repository.js';
+import { checkWrite, readResource } from '../repository.js';
 import { visitTypeConcept } from './codes.js';
 import { scheduleFacts } from './resolve.js';
-import { asServer } from './server.js';
+import { asServer, lookups } from './server.js';
 import { planSlots, templateProblems, MAX_DAYS, type WeeklyTemplate } from './template.js';
-import { searchAll } from './search-all.js';
 
 /** The most slots one call may create. */
 export const MAX_SLOTS = 10_000;
@@ -43,7 +42,7 @@ export interface GenerateResult {
 export async function generateSlots(ctx: DomainContext, scheduleId: string, input: GenerateInput): Promise<GenerateResult> {
   const schedule = await readResource<Schedule>(ctx, 'Schedule', scheduleId);
   if (!schedule) throw errors.notFound(`Schedule/${scheduleId} is not known`);
-  const facts = await scheduleFacts(ctx.store, `Schedule/${scheduleId}`);
+  const facts = await scheduleFacts(lookups(ctx), `Schedule/${scheduleId}`);
   if (ctx.access.kind === 'citizen') throw errors.forbidden('Only the clinic makes slots');
   if (ctx.access.kind === 'staff' && !ctx.access.units.includes(facts.unit.slice('Organization/'.length))) {
     throw errors.forbidden(`Schedule/${scheduleId} belongs to ${facts.unit}, which is not one of your units`);
@@ -68,20 +67,19 @@ export async function generateSlots(ctx: DomainContext, scheduleId: string, inpu
   }));
   if (slots.length === 0) return { created: 0, skippedExisting: 0, holidays: plan.holidays };
   // Scopes and role (administrators change catalogue data) are checked once, as for any Slot create.
-  await checkWrite(ctx, slots[0]!, 'c', []);
-  for (const slot of slots) await validateForWrite(ctx, slot);
+  await checkWrite(ctx, slots[0]!, 'c');
 
-  return ctx.store.transaction(async (store) => {
-    const tx = { ...ctx, store };
-    await store.lock(`schedule:${scheduleId}`);
-    const existing = await searchAll<Slot>(asServer(tx), 'Slot', [
+  return ctx.repo.transaction(async (repo) => {
+    const tx = { ...ctx, repo };
+    await repo.lock(`schedule:${scheduleId}`);
+    const existing = await asServer(tx).repo.findAll<Slot>('Slot', [
       ['schedule', `Schedule/${scheduleId}`],
       ['start', `ge${startOfStockholmDay(addDays(input.start, -1)).toISOString()}`],
       ['start', `lt${startOfStockholmDay(addDays(input.end, 1)).toISOString()}`],
     ]);
     const taken = existing.filter((s) => s.status !== 'entered-in-error').map((s) => [Date.parse(s.start), Date.parse(s.end)] as const).sort((a, b) => a[0] - b[0]);
     const fresh = slots.filter((s) => !overlapsAny(Date.parse(s.start), Date.parse(s.end), taken));
-    if (fresh.length) await store.createMany(fresh);
+    if (fresh.length) await repo.createMany(fresh, '$generate');
     return {
       created: fresh.length,
       skippedExisting: slots.length - fresh.length,

@@ -7,6 +7,7 @@ import type { Appointment, Communication } from '@medplum/fhirtypes';
 import { sendTemplateMessage } from '../cases/templates.js';
 import type { DomainContext } from '../context.js';
 import { clinicInfo, type ScheduleFacts } from './resolve.js';
+import { lookups } from './server.js';
 import { swedishDateAndTime } from './time.js';
 
 export const CANCELLED_TEMPLATE = 'din-tid-ar-avbokad';
@@ -20,6 +21,6 @@ export function cancelledValues(appointment: Appointment, facts: ScheduleFacts, 
 
 export async function notifyCancelled(ctx: DomainContext, appointment: Appointment, facts: ScheduleFacts): Promise<Communication> {
   const patient = appointment.participant.find((p) => p.actor?.reference?.startsWith('Patient/'))!.actor!.reference!;
-  const clinic = await clinicInfo(ctx.store, facts.unit);
+  const clinic = await clinicInfo(lookups(ctx), facts.unit);
   return sendTemplateMessage(ctx, { template: CANCELLED_TEMPLATE, unit: facts.unit, patient, values: cancelledValues(appointment, facts, clinic.name) });
 }

@@ -8,7 +8,7 @@
  */
 import type { HealthcareService, Location, Organization, Practitioner, PractitionerRole, Reference, Resource, Schedule } from '@medplum/fhirtypes';
 import { errors } from '../../fhir/error.js';
-import type { FhirStore } from '../../store/store.js';
+import type { ServerRepository } from '../repository.js';
 
 export interface Actor {
   reference: string;
@@ -25,9 +25,8 @@ export interface ScheduleFacts {
 }
 
 /** The current version of a resource, or undefined when it does not exist or is deleted. */
-export async function current<T extends Resource>(store: FhirStore, type: T['resourceType'], id: string): Promise<T | undefined> {
-  const v = await store.read(type, id);
-  return v && !v.deleted ? (JSON.parse(v.json!) as T) : undefined;
+export function current<T extends Resource>(server: ServerRepository, type: T['resourceType'], id: string): Promise<T | undefined> {
+  return server.lookup<T>(type, id);
 }
 
 /** The id in a `Type/id` reference, or 400 naming the parameter. */
@@ -42,7 +41,7 @@ const typed = (ref: Reference | undefined, type: string): string | undefined => 
   return m && m[1] === type ? m[2] : undefined;
 };
 
-export async function scheduleFacts(store: FhirStore, scheduleRef: string | undefined): Promise<ScheduleFacts> {
+export async function scheduleFacts(store: ServerRepository, scheduleRef: string | undefined): Promise<ScheduleFacts> {
   const id = refId(scheduleRef, 'Schedule', 'Slot.schedule');
   const schedule = await current<Schedule>(store, 'Schedule', id);
   if (!schedule) throw errors.businessRule(`The slot's Schedule/${id} does not exist`);
@@ -80,12 +79,12 @@ export async function scheduleFacts(store: FhirStore, scheduleRef: string | unde
   return { ...facts, unit };
 }
 
-async function locationActor(store: FhirStore, id: string): Promise<Actor | undefined> {
+async function locationActor(store: ServerRepository, id: string): Promise<Actor | undefined> {
   const location = await current<Location>(store, 'Location', id);
   return location ? { reference: `Location/${id}`, ...(location.name ? { display: location.name } : {}) } : undefined;
 }
 
-async function practitionerName(store: FhirStore, role: PractitionerRole): Promise<string | undefined> {
+async function practitionerName(store: ServerRepository, role: PractitionerRole): Promise<string | undefined> {
   if (role.practitioner?.display) return role.practitioner.display;
   const id = typed(role.practitioner, 'Practitioner');
   const p = id ? await current<Practitioner>(store, 'Practitioner', id) : undefined;
@@ -100,7 +99,7 @@ export interface ClinicInfo {
 }
 
 /** The unit's name and phone number, for messages. */
-export async function clinicInfo(store: FhirStore, unit: string): Promise<ClinicInfo> {
+export async function clinicInfo(store: ServerRepository, unit: string): Promise<ClinicInfo> {
   const org = await current<Organization>(store, 'Organization', refId(unit, 'Organization', 'unit'));
   const phone = org?.telecom?.find((t) => t.system === 'phone')?.value;
   return { name: org?.name ?? unit, ...(phone ? { phone } : {}) };

@@ -1,13 +1,18 @@
 /**
  * @module domain/booking/server
- * The server acting after it has checked that the caller may do the operation: when a citizen books,
- * the Appointment and the busy Slot are written by the server, which a citizen's own rights would not
- * allow (a Slot is catalogue data). Full rights, but the caller stays the principal, so the access log
- * (AuditEvent) names the person who booked rather than the server.
+ * Booking acting with the server's rights after it has checked the caller: when a citizen books, the
+ * Appointment and the busy Slot are written by the server, which a citizen's own rights would not allow
+ * (a Slot is catalogue data). Through the one door (domain/repository.ts `asServer`): the access log
+ * names the person who booked, and `lots-booking` as the acting software.
  */
-import { UNRESTRICTED } from '../../auth/principal.js';
 import type { DomainContext } from '../context.js';
+import { asServer as serverContext, type ServerRepository } from '../repository.js';
 
-export function asServer(ctx: DomainContext): DomainContext {
-  return { ...ctx, principal: { ...ctx.principal, grants: UNRESTRICTED.grants }, access: { kind: 'unrestricted' } };
+export const BOOKING_SOFTWARE = 'lots-booking';
+
+export function asServer(ctx: DomainContext): DomainContext & { repo: ServerRepository } {
+  return serverContext(ctx, BOOKING_SOFTWARE);
 }
+
+/** The server's lookups for booking (catalogue data, to decide; not logged). */
+export const lookups = (ctx: DomainContext): ServerRepository => asServer(ctx).repo;

@@ -16,13 +16,13 @@
 import type { Appointment, AppointmentParticipant, Slot } from '@medplum/fhirtypes';
 import { errors, FhirError } from '../../fhir/error.js';
 import type { DomainContext } from '../context.js';
-import { createResource, readResource, updateResource } from '../repository.js';
+import { createResource, readResource, updateResource, type ServerRepository } from '../repository.js';
 import { CANCEL_REASON_SYSTEM, VISIT_TYPE_DISPLAY, visitTypeOf } from './codes.js';
 import { meetingLink, meetingLinkOf, withMeetingLink } from './meeting.js';
 import { notifyCancelled } from './notify.js';
 import { clinicInfo, current, refId, scheduleFacts, type ScheduleFacts } from './resolve.js';
 import { mayChangeOnline, tooLateMessage, type Change } from './rules.js';
-import { asServer } from './server.js';
+import { asServer, lookups } from './server.js';
 import { clinicSettings, onlineVisitTypes, type BookingSettings } from './settings.js';
 
 export interface BookInput {
@@ -37,17 +37,18 @@ export async function book(ctx: DomainContext, input: BookInput, now = new Date(
   const slotId = refId(input.slot, 'Slot', 'slot');
   const patient = `Patient/${refId(input.patient, 'Patient', 'patient')}`;
   mayActFor(ctx, patient, 'book for');
-  if (!(await current(ctx.store, 'Patient', patient.slice('Patient/'.length)))) throw errors.notFound(`${patient} is not known`);
+  if (!(await current(lookups(ctx), 'Patient', patient.slice('Patient/'.length)))) throw errors.notFound(`${patient} is not known`);
   // Everything that does not change with bookings is checked before the lock, to keep it short.
-  const seen = await current<Slot>(ctx.store, 'Slot', slotId);
+  const seen = await current<Slot>(lookups(ctx), 'Slot', slotId);
   if (!seen) throw errors.notFound(`Slot/${slotId} is not known`);
-  const facts = await scheduleFacts(ctx.store, seen.schedule.reference);
+  const facts = await scheduleFacts(lookups(ctx), seen.schedule.reference);
   mayActAt(ctx, facts.unit);
   const { settings } = await clinicSettings(ctx, facts.unit);
   if (isCitizen(ctx)) checkOpenOnline(settings, seen, 'book');
 
-  return ctx.store.transaction(async (store) => {
-    const tx = asServer({ ...ctx, store });
+  return ctx.repo.transaction(async (repo) => {
+    const tx = asServer({ ...ctx, repo });
+    const store = tx.repo;
     await store.lock(`slot:${slotId}`);
     const slot = await current<Slot>(store, 'Slot', slotId);
     if (!slot || slot.schedule.reference !== seen.schedule.reference) throw errors.conflict(`Slot/${slotId} changed while booking; search again`);
@@ -71,8 +72,9 @@ export interface CancelInput {
 
 export async function cancel(ctx: DomainContext, appointmentId: string, input: CancelInput = {}, now = new Date()): Promise<Appointment> {
   const { appointment: seen, facts } = await changeable(ctx, appointmentId, 'cancel', now);
-  return ctx.store.transaction(async (store) => {
-    const tx = asServer({ ...ctx, store });
+  return ctx.repo.transaction(async (repo) => {
+    const tx = asServer({ ...ctx, repo });
+    const store = tx.repo;
     await store.lock(`appointment:${appointmentId}`);
     const slotId = slotIdOf(seen);
     if (slotId) await store.lock(`slot:${slotId}`);
@@ -104,16 +106,17 @@ export async function reschedule(ctx: DomainContext, appointmentId: string, inpu
   const { appointment: seen, facts: oldFacts, settings } = await changeable(ctx, appointmentId, 'reschedule', now);
   const oldSlotId = slotIdOf(seen);
   if (oldSlotId === newSlotId) throw errors.businessRule('The appointment is already in that slot');
-  const target = await current<Slot>(ctx.store, 'Slot', newSlotId);
+  const target = await current<Slot>(lookups(ctx), 'Slot', newSlotId);
   if (!target) throw errors.notFound(`Slot/${newSlotId} is not known`);
-  const facts = await scheduleFacts(ctx.store, target.schedule.reference);
+  const facts = await scheduleFacts(lookups(ctx), target.schedule.reference);
   if (facts.unit !== oldFacts.unit) {
     throw errors.businessRule(`A booking moves within its clinic (${oldFacts.unit}); the new slot is at ${facts.unit}. Book there and cancel this one instead.`, ['slot']);
   }
   if (isCitizen(ctx)) checkOpenOnline(settings, target, 'reschedule');
 
-  return ctx.store.transaction(async (store) => {
-    const tx = asServer({ ...ctx, store });
+  return ctx.repo.transaction(async (repo) => {
+    const tx = asServer({ ...ctx, repo });
+    const store = tx.repo;
     await store.lock(`appointment:${appointmentId}`);
     for (const id of [newSlotId, ...(oldSlotId ? [oldSlotId] : [])].sort()) await store.lock(`slot:${id}`);
     const appointment = await lockedAppointment(store, appointmentId, seen);
@@ -143,18 +146,18 @@ async function changeable(ctx: DomainContext, id: string, change: Change, now: D
   if (isCitizen(ctx)) mayActFor(ctx, patient, change === 'cancel' ? 'cancel for' : 'rebook for');
   const slotId = slotIdOf(appointment);
   if (!slotId) throw errors.businessRule(`Appointment/${id} was not booked in a slot, so it cannot be ${change === 'cancel' ? 'cancelled' : 'rebooked'} here`);
-  const slot = await current<Slot>(ctx.store, 'Slot', slotId);
+  const slot = await current<Slot>(lookups(ctx), 'Slot', slotId);
   if (!slot) throw errors.businessRule(`The slot of Appointment/${id} no longer exists`);
-  const facts = await scheduleFacts(ctx.store, slot.schedule.reference);
+  const facts = await scheduleFacts(lookups(ctx), slot.schedule.reference);
   mayActAt(ctx, facts.unit);
   checkStatus(appointment);
   const { settings } = await clinicSettings(ctx, facts.unit);
   if (isCitizen(ctx)) {
     if (!appointment.start || !mayChangeOnline(new Date(appointment.start), now)) {
-      throw errors.businessRule(tooLateMessage(change, await clinicInfo(ctx.store, facts.unit)));
+      throw errors.businessRule(tooLateMessage(change, await clinicInfo(lookups(ctx), facts.unit)));
     }
     if (change === 'reschedule' && !settings.onlineRebooking) {
-      const clinic = await clinicInfo(ctx.store, facts.unit);
+      const clinic = await clinicInfo(lookups(ctx), facts.unit);
       throw errors.businessRule(`${clinic.name} does not take rebookings online. Phone ${clinic.phone ? `${clinic.name} on ${clinic.phone}` : 'the clinic'}, or cancel this time and book a new one.`);
     }
   }
@@ -162,7 +165,7 @@ async function changeable(ctx: DomainContext, id: string, change: Change, now: D
 }
 
 /** The appointment under the lock: 409 when it changed since it was checked. */
-async function lockedAppointment(store: DomainContext['store'], id: string, seen: Appointment): Promise<Appointment> {
+async function lockedAppointment(store: ServerRepository, id: string, seen: Appointment): Promise<Appointment> {
   const appointment = await current<Appointment>(store, 'Appointment', id);
   if (!appointment || appointment.meta?.versionId !== seen.meta?.versionId) {
     checkStatus(appointment ?? { ...seen, status: 'entered-in-error' });
@@ -240,7 +243,7 @@ async function takeSlot(tx: DomainContext, slot: Slot): Promise<void> {
 }
 
 async function freeSlot(tx: DomainContext, id: string): Promise<void> {
-  const slot = await current<Slot>(tx.store, 'Slot', id);
+  const slot = await current<Slot>(lookups(tx), 'Slot', id);
   if (!slot || slot.status !== 'busy') return;
   await onStale(() => updateResource<Slot>(tx, { ...slot, status: 'free' }, version(slot)), `Slot/${id} changed at the same time; retry`);
 }

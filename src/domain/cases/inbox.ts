@@ -8,10 +8,8 @@
 import type { Task } from '@medplum/fhirtypes';
 import { PERSONNUMMER_SYSTEM } from '../../fhir/identifiers/personnummer.js';
 import { errors } from '../../fhir/error.js';
-import { parseSearch } from '../../fhir/search/parse.js';
-import type { PageCursor, Predicate, SearchRow } from '../../store/store.js';
+import type { PageCursor, SearchRow } from '../../store/store.js';
 import type { DomainContext } from '../context.js';
-import { auditRead, readPolicy } from '../repository.js';
 import { CASE_STATUS_SYSTEM, CASE_TYPE_SYSTEM, SEARCH } from './codes.js';
 import { clinic, staffRoleAt, unitName, worksAt } from './server.js';
 import { CASE_STATUSES, OPEN_STATUSES, type CaseStatus } from './state-machine.js';
@@ -85,24 +83,15 @@ export async function inbox(ctx: DomainContext, q: InboxQuery, cursor?: PageCurs
   const org = await clinic(ctx, q.unit);
   const handler = await resolveHandler(ctx, org.id, unitName(org), q.handler);
   const base = inboxParams(q, handler);
-  const parse = (extra: [string, string][]) =>
-    parseSearch(['Task'], [...base, ...extra], {
-      registry: ctx.searchParams,
-      resourceTypes: ctx.resourceTypes,
-      strict: true,
-      baseUrl: ctx.config.baseUrl,
-      defaultCount: INBOX_DEFAULT_COUNT,
-      maxCount: 1000,
-    });
+  const parse = (extra: [string, string][]) => ctx.repo.parseSearch(['Task'], [...base, ...extra], { defaultCount: INBOX_DEFAULT_COUNT });
   const shown = shownStatuses(q);
   const req = parse([statusParam(shown), ['_count', String(q.count ?? INBOX_DEFAULT_COUNT)]]);
   req.total = 'none';
-  const policy: Predicate | undefined = readPolicy(ctx, 's');
-  const page = await ctx.store.search(req, { ...(policy ? { policy } : {}), ...(cursor ? { cursor } : {}) });
-  const { rows: included, truncated } = await ctx.store.includes(page.rows, req.include, req.revinclude, ctx.config.maxIncludes, policy);
+  const log = { interaction: '$inbox', query: new URLSearchParams(base).toString() };
+  const page = await ctx.repo.search(req, { ...(cursor ? { cursor } : {}), includes: true, log });
+  const { included, truncated } = page;
   const counts = {} as Record<CaseStatus, number>;
-  for (const s of CASE_STATUSES) counts[s] = await ctx.store.count(parse([statusParam([s])]), policy ? { policy } : {});
-  auditRead(ctx, '$inbox', [...page.rows, ...included], new URLSearchParams(base).toString());
+  for (const s of CASE_STATUSES) counts[s] = await ctx.repo.count(parse([statusParam([s])]));
   return {
     unitName: unitName(org),
     rows: page.rows,

@@ -59,8 +59,8 @@ export async function openCase(ctx: DomainContext, input: OpenCaseInput, now = n
   if (!input.response && !message) throw errors.businessRule(`message: write what the case is about`, ['message']);
   const form = input.response ? await formOf(ctx, type, input.response) : undefined;
 
-  return ctx.store.transaction(async (store) => {
-    const server = asServer({ ...ctx, store });
+  return ctx.repo.transaction(async (repo) => {
+    const server = asServer({ ...ctx, repo });
     const qr = input.response ? await storeResponse(server, input.response, patient, { reference: requester }, now, form) : undefined;
     const task = caseTask({ type, requested, patient, requester, org, message, qr, now, days: answerWorkingDays(ctx.config) });
     return createResource(server, task);

@@ -5,36 +5,38 @@
  * PractitionerRole at a clinic.
  */
 import type { Organization, Practitioner, PractitionerRole, Reference, Resource } from '@medplum/fhirtypes';
-import { find, type Lookup } from '../../auth/resolve-access.js';
-import { UNRESTRICTED, type Principal } from '../../auth/principal.js';
+import type { Principal } from '../../auth/principal.js';
+import type { Lookup } from '../../auth/resolve-access.js';
 import { errors } from '../../fhir/error.js';
 import type { DomainContext } from '../context.js';
+import { asServer as serverContext, type ServerRepository } from '../repository.js';
 import { HSA_ID_SYSTEMS } from './codes.js';
+
+export const CASES_SOFTWARE = 'lots-cases';
 
 /**
  * The context for writes the server makes on the caller's behalf (a Task owned by the clinic, a
- * Communication, the notification outbox), used only after the service has checked the caller. Access
- * and scopes are unrestricted, but the principal keeps the caller's identity, so the AuditEvents of
- * these writes name the person who made them (the access log must say who, not "the server").
+ * Communication, the notification outbox), used only after the service has checked the caller. Through
+ * the one door (domain/repository.ts): the access log names the person and `lots-cases` as the software.
  */
-export function asServer(ctx: DomainContext): DomainContext {
-  const principal: Principal = { ...ctx.principal, grants: UNRESTRICTED.grants };
-  return { ...ctx, principal, access: { kind: 'unrestricted' } };
-}
-
-export function lookupOf(ctx: DomainContext): Lookup {
-  return { store: ctx.store, registry: ctx.searchParams, resourceTypes: ctx.resourceTypes, baseUrl: ctx.config.baseUrl };
+export function asServer(ctx: DomainContext): DomainContext & { repo: ServerRepository } {
+  return serverContext(ctx, CASES_SOFTWARE);
 }
 
 /** A search as the server, to decide something (not shown to the caller, so not in the access log). */
 export function findAsServer<T extends Resource>(ctx: DomainContext, type: T['resourceType'], params: [string, string][], count = 100): Promise<T[]> {
-  return find<T>(lookupOf(ctx), type, params, count);
+  return asServer(ctx).repo.find<T>(type, params, count);
 }
 
-/** The current version as the server, or undefined. */
-export async function readAsServer<T extends Resource>(ctx: DomainContext, type: T['resourceType'], id: string): Promise<T | undefined> {
-  const v = await ctx.store.read(type, id);
-  return v && !v.deleted ? (JSON.parse(v.json!) as T) : undefined;
+/** The server's lookups, for auth's questions (which children a guardian acts for). */
+export function lookupOf(ctx: DomainContext): Lookup {
+  const server = asServer(ctx).repo;
+  return { find: <T extends Resource>(type: string, params: [string, string][], count?: number) => server.find<T>(type as T['resourceType'], params, count) };
+}
+
+/** The current version as the server, or undefined (not logged). */
+export function readAsServer<T extends Resource>(ctx: DomainContext, type: T['resourceType'], id: string): Promise<T | undefined> {
+  return asServer(ctx).repo.lookup<T>(type, id);
 }
 
 /** `Type/id` -> id when the reference is to `type`; undefined otherwise. */

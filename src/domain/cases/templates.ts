@@ -14,10 +14,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Communication, Organization, Questionnaire, Reference, Task } from '@medplum/fhirtypes';
-import { unitPatients } from '../../auth/policy.js';
 import { errors } from '../../fhir/error.js';
 import type { DomainContext } from '../context.js';
-import { createResource, readPolicy } from '../repository.js';
+import { createResource } from '../repository.js';
 import { moveExtension, statusConcept } from './case-task.js';
 import { CASE_INPUT_SYSTEM, CASE_TYPE_SYSTEM, EXT, TEMPLATE_SYSTEM } from './codes.js';
 import { queueNotifications } from './notifications.js';
@@ -73,8 +72,8 @@ async function findTemplate(ctx: DomainContext, code: string, unit: string, name
 /**
  * Sends a citizen a message from a clinic's template; returns the Communication. The caller must be
  * staff of the clinic (the citizen must be one of the clinic's patients: listed there, with a case or an
- * appointment there) or the server (booking code acting for a citizen passes
- * `{ ...ctx, principal: UNRESTRICTED, access: { kind: 'unrestricted' } }` after its own checks).
+ * appointment there) or a system client. Booking calls it on the caller's behalf with its `asServer`
+ * context (domain/repository.ts) after its own checks.
  * Missing placeholder values, an unknown or inactive template: 422. The citizen is notified (SMS or
  * e-mail, by their choices).
  */
@@ -96,7 +95,7 @@ export async function sendTemplateMessage(
 
   if (input.task) {
     const taskId = idOf(input.task, 'Task') ?? idOf(`Task/${input.task}`, 'Task');
-    const seen = taskId ? await ctx.store.read('Task', taskId, readPolicy(ctx)) : undefined;
+    const seen = taskId ? await ctx.repo.read('Task', taskId) : undefined;
     if (!seen || seen.deleted) throw errors.notFound(`task: ${input.task} is not known`);
     const task = JSON.parse(seen.json!) as Task;
     if (task.owner?.reference !== unit) throw errors.businessRule(`task: ${input.task} is a case of another clinic`, ['task']);
@@ -105,8 +104,8 @@ export async function sendTemplateMessage(
     return result.communication!;
   }
 
-  return ctx.store.transaction(async (store) => {
-    const tx: DomainContext = { ...ctx, store };
+  return ctx.repo.transaction(async (repo) => {
+    const tx: DomainContext = { ...ctx, repo };
     const server = asServer(tx);
     const role = await staffRoleAt(tx, org.id);
     const by = actorReference(ctx, role);
@@ -126,7 +125,7 @@ async function checkSender(ctx: DomainContext, org: Organization & { id: string 
   if (p.kind === 'system') return;
   if (p.kind === 'citizen') throw errors.forbidden('Messages from templates are sent by the clinic, not by citizens');
   if (!worksAt(p, org.id)) throw errors.forbidden(`You do not work at ${unitName(org)}, so you cannot send its messages`);
-  const ok = await ctx.store.holds((b) => `${b.bind([patient], 'text[]')} <@ ${unitPatients(b, b.bind([org.id], 'text[]'))}`);
+  const ok = await ctx.repo.isPatientOf(patient, [org.id]);
   if (!ok) throw errors.forbidden(`${patient} is not a patient of ${unitName(org)} (not listed there, and with no case or appointment there)`);
 }
 

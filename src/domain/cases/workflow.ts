@@ -10,7 +10,7 @@ import type { Communication, PractitionerRole, Questionnaire, QuestionnaireRespo
 import { citizenAccess } from '../../auth/resolve-access.js';
 import { errors } from '../../fhir/error.js';
 import type { DomainContext } from '../context.js';
-import { createResource, readPolicy, updateResource } from '../repository.js';
+import { createResource, updateResource } from '../repository.js';
 import { handlerOf, nextVersion, requireCase } from './case-task.js';
 import { CASE_MESSAGE_SYSTEM } from './codes.js';
 import { unansweredRequired } from './forms.js';
@@ -90,7 +90,7 @@ function actorFor(ctx: DomainContext, caller: Caller, task: Task): Actor {
 export async function moveCase(ctx: DomainContext, id: string, move: CaseMove, input: MoveInput, options: { ifMatch?: number; now?: Date } = {}): Promise<MoveResult> {
   const now = options.now ?? new Date();
   // Only a case the caller can see exists for them.
-  const visible = await ctx.store.read('Task', id, readPolicy(ctx));
+  const visible = await ctx.repo.read('Task', id);
   if (!visible || visible.deleted) throw errors.notFound(`Task/${id} is not known`);
   const seen = JSON.parse(visible.json!) as Task;
   requireCase(seen);
@@ -105,16 +105,16 @@ export async function moveCase(ctx: DomainContext, id: string, move: CaseMove, i
   if (citizen) caller.citizen = citizen;
   check(ctx, caller, seen, move);
 
-  return ctx.store.transaction(async (store) => {
-    const tx: DomainContext = { ...ctx, store };
+  return ctx.repo.transaction(async (repo) => {
+    const tx: DomainContext = { ...ctx, repo };
     const server = asServer(tx);
-    await store.lock(`case:${id}`);
-    const current = await store.read('Task', id);
-    if (!current || current.deleted) throw errors.notFound(`Task/${id} is not known`);
+    await repo.lock(`case:${id}`);
+    const task = await server.repo.lookup<Task>('Task', id);
+    if (!task) throw errors.notFound(`Task/${id} is not known`);
+    const current = { versionId: Number(task.meta!.versionId) };
     if (options.ifMatch !== undefined && options.ifMatch !== current.versionId) {
       throw errors.preconditionFailed(`Task/${id} has changed: version ${current.versionId} is current, not ${options.ifMatch}; read it again`);
     }
-    const task = JSON.parse(current.json!) as Task;
     const status = requireCase(task);
     check(ctx, caller, task, move);
     const t = transition(status, move);

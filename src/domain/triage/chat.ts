@@ -9,9 +9,9 @@
 import { randomUUID } from 'node:crypto';
 import type { Attachment, Communication, CommunicationPayload, Organization, Patient, Practitioner, Reference, RelatedPerson, Task } from '@medplum/fhirtypes';
 import { errors } from '../../fhir/error.js';
-import { parseSearch } from '../../fhir/search/parse.js';
+import type { SearchRow } from '../../store/store.js';
 import type { DomainContext } from '../context.js';
-import { auditRead, createResource, readPolicy, readResource, searchResources, updateResource } from '../repository.js';
+import { createResource, readResource, searchResources, updateResource } from '../repository.js';
 import { LEVEL_SYSTEM, NURSES_UNIT } from './codes.js';
 import { asServer, callerReference } from './lookup.js';
 
@@ -90,8 +90,8 @@ export async function sendMessage(ctx: DomainContext, taskId: string, message: C
   if (message.text) payload.push({ contentString: message.text });
   if (message.attachment) payload.push({ contentAttachment: message.attachment });
   const msg = chatMessage(task, party.ref, party.side === 'patient' ? unitOf(task) : patientOf(task), payload, now);
-  return ctx.store.transaction(async (store) => {
-    const tx = { ...ctx, store };
+  return ctx.repo.transaction(async (repo) => {
+    const tx = { ...ctx, repo };
     const saved = await createResource(tx, msg);
     if (party.side === 'care' && task.status === 'requested') {
       await updateResource(asServer(tx), { ...task, status: 'in-progress', businessStatus: { text: 'Pågår' }, lastModified: now.toISOString() }, Number(task.meta!.versionId));
@@ -112,8 +112,8 @@ export async function threadOf(ctx: DomainContext, taskId: string): Promise<Comm
 export async function markRead(ctx: DomainContext, taskId: string, now = new Date()): Promise<Communication[]> {
   const task = await chatTask(ctx, taskId);
   const party = await partyOf(ctx, task);
-  return ctx.store.transaction(async (store) => {
-    const server = asServer({ ...ctx, store });
+  return ctx.repo.transaction(async (repo) => {
+    const server = asServer({ ...ctx, repo });
     const unread = (await threadOf(server, taskId)).filter((m) => !m.received && sideOf(m) !== party.side);
     const marked: Communication[] = [];
     for (const m of unread) marked.push(await updateResource(server, { ...m, received: now.toISOString() }, Number(m.meta!.versionId)));
@@ -127,8 +127,8 @@ export async function closeChat(ctx: DomainContext, taskId: string, text: string
   const party = await partyOf(ctx, task);
   if (party.side !== 'care') throw errors.forbidden('Only a nurse of the unit closes the chat');
   if (isClosed(task)) throw errors.conflict(`The chat is already closed (Task/${taskId} is ${task.status})`);
-  return ctx.store.transaction(async (store) => {
-    const tx = { ...ctx, store };
+  return ctx.repo.transaction(async (repo) => {
+    const tx = { ...ctx, repo };
     if (text) await createResource(tx, chatMessage(task, party.ref, patientOf(task), [{ contentString: text }], now));
     const closed: Task = {
       ...task,
@@ -172,7 +172,6 @@ export async function chatStream(ctx: DomainContext, taskId: string, opts: Strea
   let wake: (() => void) | undefined;
   let lastWrite = Date.now();
   const started = Date.now();
-  const policy = readPolicy(ctx, 's');
 
   const poll = async (): Promise<string[]> => {
     const params: [string, string][] = [
@@ -180,14 +179,17 @@ export async function chatStream(ctx: DomainContext, taskId: string, opts: Strea
       ['_sort', '_lastUpdated'],
     ];
     if (watermark) params.push(['_lastUpdated', `ge${new Date(Date.parse(watermark) - LATE_COMMIT_MS).toISOString()}`]);
-    const req = parseSearch(['Communication'], params, { registry: ctx.searchParams, resourceTypes: ctx.resourceTypes, strict: true, baseUrl: ctx.config.baseUrl, defaultCount: 1000, maxCount: 1000 });
+    const req = ctx.repo.parseSearch(['Communication'], params, { defaultCount: 1000 });
     req.total = 'none';
-    const page = await ctx.store.search(req, policy ? { policy } : {});
-    const rows = page.rows.map((row) => {
+    const versionOf = (row: SearchRow) => {
       const meta = (JSON.parse(row.json) as Communication).meta;
       return { row, version: meta?.versionId ?? '', lastUpdated: meta?.lastUpdated ?? '' };
-    });
-    const fresh = rows.filter((r) => seen.get(r.row.id) !== r.version && (!opts.since || r.lastUpdated > opts.since));
+    };
+    const isFresh = (r: ReturnType<typeof versionOf>) => seen.get(r.row.id) !== r.version && (!opts.since || r.lastUpdated > opts.since);
+    // Only the messages sent to the client now are logged (each once per version, not every poll).
+    const page = await ctx.repo.search(req, { log: { interaction: '$chat-stream', shown: (row) => isFresh(versionOf(row)) } });
+    const rows = page.rows.map(versionOf);
+    const fresh = rows.filter(isFresh);
     // In the order written (the order of the event ids, so a client that resumes misses nothing);
     // clients show the thread by `sent`.
     const out: string[] = [];
@@ -197,10 +199,10 @@ export async function chatStream(ctx: DomainContext, taskId: string, opts: Strea
       out.push(`id: ${lastUpdated}\nevent: ${kind}\ndata: ${row.json}\n\n`);
     }
     for (const r of rows) if (!watermark || r.lastUpdated > watermark) watermark = r.lastUpdated;
-    if (fresh.length) auditRead(ctx, '$chat-stream', fresh.map((r) => r.row));
     // Closed: what was written before the close has been sent above; then say so and end.
-    const current = await ctx.store.read('Task', task.id!, readPolicy(ctx));
-    const status = current?.json ? (JSON.parse(current.json) as Task).status : 'cancelled';
+    // A case the caller can no longer see ends the stream like a cancelled one.
+    const current = (await ctx.repo.exists('Task', task.id!, true)) ? await asServer(ctx).repo.lookup<Task>('Task', task.id!) : undefined;
+    const status = current?.status ?? 'cancelled';
     if (CLOSED.includes(status)) {
       out.push(`event: closed\ndata: ${JSON.stringify({ task: `Task/${task.id}`, status })}\n\n`);
       closedSent = true;

@@ -1,6 +1,6 @@
 /**
  * @module domain/triage/form-consistency
- * The stored check (see `StoredCheck` in domain/context) that keeps triage rules and their form in
+ * The stored check (see `StoredCheck` in domain/repository) that keeps triage rules and their form in
  * step: a rule set may not read a question its stored form lacks, and a new version of a form may not
  * drop a question that an active or draft rule set reads. A rule set written before its form is
  * accepted; the form is then checked against it when written. Inside a transaction both sides are
@@ -11,18 +11,21 @@ import type { PlanDefinition, Questionnaire, Resource } from '@medplum/fhirtypes
 import type { Issue } from '../../fhir/error.js';
 import type { DomainContext } from '../context.js';
 import { unknownQuestions } from './check-form.js';
-import { asServer, byCanonical, dependsOn, ruleSetsReading, splitCanonical } from './lookup.js';
+import type { ServerRepository } from '../repository.js';
+import { byCanonical, dependsOn, ruleSetsReading, splitCanonical } from './lookup.js';
 import { isTriageRuleSet } from './rules.js';
 
 const CHECKED_RULE_SETS = ['active', 'draft'];
 
-export async function checkRulesAgainstForm(ctx: DomainContext, resource: Resource): Promise<Issue[]> {
-  if (resource.resourceType === 'PlanDefinition') return checkRuleSet(asServer(ctx), resource);
-  if (resource.resourceType === 'Questionnaire') return checkForm(asServer(ctx), resource);
+export async function checkRulesAgainstForm(server: ServerRepository, resource: Resource): Promise<Issue[]> {
+  if (resource.resourceType === 'PlanDefinition') return checkRuleSet({ repo: server }, resource);
+  if (resource.resourceType === 'Questionnaire') return checkForm({ repo: server }, resource);
   return [];
 }
 
-async function checkRuleSet(ctx: DomainContext, plan: PlanDefinition): Promise<Issue[]> {
+type Ctx = Pick<DomainContext, 'repo'>;
+
+async function checkRuleSet(ctx: Ctx, plan: PlanDefinition): Promise<Issue[]> {
   const canonical = dependsOn(plan);
   if (!CHECKED_RULE_SETS.includes(plan.status) || !isTriageRuleSet(plan) || !canonical) return [];
   const [form] = await byCanonical<Questionnaire>(ctx, 'Questionnaire', canonical, ['active', 'draft', 'retired']);
@@ -35,7 +38,7 @@ async function checkRuleSet(ctx: DomainContext, plan: PlanDefinition): Promise<I
   }));
 }
 
-async function checkForm(ctx: DomainContext, form: Questionnaire): Promise<Issue[]> {
+async function checkForm(ctx: Ctx, form: Questionnaire): Promise<Issue[]> {
   if (!form.url || form.status === 'retired') return [];
   const plans = (await ruleSetsReading(ctx, form.url, CHECKED_RULE_SETS)).filter((p) => readsThisVersion(p, form));
   return plans.flatMap((plan) =>

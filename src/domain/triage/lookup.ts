@@ -6,17 +6,21 @@
  */
 import type { EpisodeOfCare, Patient, PlanDefinition, Practitioner, Questionnaire, Reference, RelatedPerson, Resource, ValueSet } from '@medplum/fhirtypes';
 import { HSA_ID_SYSTEM } from '../../auth/audit.js';
-import { UNRESTRICTED } from '../../auth/principal.js';
 import { errors, FhirError } from '../../fhir/error.js';
 import { PERSONNUMMER_SYSTEM } from '../../fhir/identifiers/personnummer.js';
 import type { DomainContext } from '../context.js';
-import { searchResources } from '../repository.js';
+import { asServer as serverContext, searchResources, type ServerRepository } from '../repository.js';
 import type { ValueSetCodes } from './answers.js';
 import { isTriageRuleSet } from './rules.js';
 
-/** The server acting on its own behalf (after the caller's right to the operation was checked). */
-export function asServer(ctx: DomainContext): DomainContext {
-  return { ...ctx, principal: { ...UNRESTRICTED, clientId: 'lots-triage' }, access: { kind: 'unrestricted' } };
+export const TRIAGE_SOFTWARE = 'lots-triage';
+
+/**
+ * Triage acting with the server's rights after the caller's right to the operation was checked, on the
+ * caller's behalf (domain/repository.ts): the access log names the citizen and `lots-triage`.
+ */
+export function asServer(ctx: DomainContext): DomainContext & { repo: ServerRepository } {
+  return serverContext(ctx, TRIAGE_SOFTWARE);
 }
 
 export function splitCanonical(canonical: string): { url: string; version?: string } {
@@ -25,7 +29,7 @@ export function splitCanonical(canonical: string): { url: string; version?: stri
 }
 
 /** The stored resources with this canonical (and version, when given) among `statuses`, newest first. */
-export async function byCanonical<T extends Resource>(ctx: DomainContext, type: T['resourceType'], canonical: string, statuses: readonly string[]): Promise<T[]> {
+export async function byCanonical<T extends Resource>(ctx: Pick<DomainContext, 'repo'>, type: T['resourceType'], canonical: string, statuses: readonly string[]): Promise<T[]> {
   const { url, version } = splitCanonical(canonical);
   const params: [string, string][] = [
     ['url', url],
@@ -61,7 +65,7 @@ export async function findRuleSet(ctx: DomainContext, questionnaireCanonical: st
 }
 
 /** The triage rule sets among `statuses` that read the form with this canonical URL, newest first. */
-export async function ruleSetsReading(ctx: DomainContext, url: string, statuses: readonly string[]): Promise<PlanDefinition[]> {
+export async function ruleSetsReading(ctx: Pick<DomainContext, 'repo'>, url: string, statuses: readonly string[]): Promise<PlanDefinition[]> {
   const plans = await searchResources<PlanDefinition>(
     ctx,
     'PlanDefinition',

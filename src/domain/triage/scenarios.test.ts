@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkAnswers } from './answers.js';
 import { checkTriageRules } from './check-rules.js';
 import { evaluateRules } from './rules.js';
-import { responseFor, SCENARIOS, scenarioPatient } from './scenarios.js';
+import { responseFor, SCENARIOS, scenarioPatient } from '../../../test/support/triage-scenarios.js';
 
 /** The shipped rule set (seed/40-triage.json) against the scenario table, without a database. */
 const seed = JSON.parse(readFileSync(new URL('../../../seed/40-triage.json', import.meta.url), 'utf8')) as Bundle;

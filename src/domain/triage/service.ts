@@ -103,8 +103,8 @@ export async function triage(ctx: DomainContext, input: TriageInput): Promise<Tr
   }
   const requester = await callerReference(ctx, patient);
 
-  const outcome = await ctx.store.transaction(async (store) => {
-    const tx = { ...ctx, store };
+  const outcome = await ctx.repo.transaction(async (repo) => {
+    const tx = { ...ctx, repo };
     const server = asServer(tx);
     const stored = isNew ? await createResource(tx, response) : response;
     const savedGuidance = await createResource(server, guidance);
@@ -112,7 +112,7 @@ export async function triage(ctx: DomainContext, input: TriageInput): Promise<Tr
     const about: Reference[] = [{ reference: `QuestionnaireResponse/${stored.id}` }, { reference: `GuidanceResponse/${savedGuidance.id}` }];
     if (level === 'chat') {
       // A stored response triaged again keeps its open chat.
-      if (!isNew) await store.lock(`triage-chat:${stored.id}`);
+      if (!isNew) await repo.lock(`triage-chat:${stored.id}`);
       const chat = (!isNew && (await openChatFor(server, stored.id!))) || (await openChat(server, { response: stored, patient: patientRef, requester, priority: rule?.priority ?? 'asap', text: rule?.text ?? NO_RULE_TEXT, about, now }));
       followUps.push(chat.task, chat.thread);
     } else if (level === 'book' && slots.length === 0) {
@@ -334,10 +334,10 @@ export async function startChat(ctx: DomainContext, responseId: string, now = ne
   if (!patientResource) throw errors.notFound(`${patient} (the response's subject) is not known`);
   const requester = await callerReference(ctx, patientResource);
   const about: Reference[] = [{ reference: `QuestionnaireResponse/${response.id}` }, { reference: `GuidanceResponse/${guidance.id}` }];
-  return ctx.store.transaction(async (store) => {
-    const tx = { ...ctx, store };
+  return ctx.repo.transaction(async (repo) => {
+    const tx = { ...ctx, repo };
     const server = asServer(tx);
-    await store.lock(`triage-chat:${response.id}`);
+    await repo.lock(`triage-chat:${response.id}`);
     const existing = await openChatFor(server, response.id!);
     if (existing) return { ...existing, created: false };
     const probe: Task = { resourceType: 'Task', status: 'requested', intent: 'order', for: { reference: patient } };

@@ -2,7 +2,7 @@ import type { Parameters, ParametersParameter, Patient, Resource } from '@medplu
 import { describe, expect, it } from 'vitest';
 import { FhirError } from '../error.js';
 import { applyFhirPathPatch } from './fhirpath-patch.js';
-import { loadPatchCases } from './xml-fixture.js';
+import { loadPatchCases } from '../../../test/support/xml-fixture.js';
 
 const corpus = new URL('../../../../shared/corpus/fhir-patch-tests/fhir-patch-tests.xml', import.meta.url);
 const cases = loadPatchCases(corpus);

@@ -70,6 +70,8 @@ export type SummaryMode = 'true' | 'text' | 'data' | 'count' | 'false';
 export interface SearchRequest {
   /** The types searched: one for a type search, several (or all) for a system search. */
   types: string[];
+  /** A compartment search (or $everything): only resources in this compartment, e.g. `Patient/123`. */
+  compartment?: string;
   filters: Filter[];
   sort: SortRule[];
   count: number;

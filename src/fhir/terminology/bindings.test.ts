@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import type { Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { checkBoundValue, checkRequiredBindings, requiredBindingsOf, warmUpBindings } from './bindings.js';
-import { CORPUS_FAILURES } from './corpus-failures.js';
+import { CORPUS_FAILURES } from '../../../test/support/corpus-failures.js';
 
 // Tests build resources that are deliberately wrong, so they are typed loosely and cast once here.
 const check = (r: Record<string, unknown>) => checkRequiredBindings(r as unknown as Resource);

@@ -69,8 +69,7 @@ async function formBody(c: Context): Promise<URLSearchParams> {
 async function citizenLogin(c: Context, deps: Deps, personnummer: string): Promise<Response> {
   const problem = swedishIdProblem(personnummer, 'personnummer');
   if (problem) throw new OAuthError(400, 'invalid_request', problem);
-  const lookup = { store: deps.fhir.store, registry: deps.fhir.searchParams, resourceTypes: deps.fhir.resourceTypes, baseUrl: deps.config.baseUrl };
-  const [patient] = await find<Patient>(lookup, 'Patient', [['identifier', `${PERSONNUMMER_SYSTEM}|${personnummer}`]], 1);
+  const [patient] = await find<Patient>(deps.lookup, 'Patient', [['identifier', `${PERSONNUMMER_SYSTEM}|${personnummer}`]], 1);
   const claims: LotsClaims = { sub: `personnummer:${personnummer}`, scope: CITIZEN_SCOPE, client_id: 'lots-demo', lots_kind: 'citizen', personnummer };
   if (patient) {
     claims.patient = patient.id!;

@@ -26,9 +26,9 @@ export async function processBundle(ctx: FhirContext, req: FhirRequest, router: 
   // as independent as separate transactions, without a commit (and a disk flush) per entry.
   for (let from = 0; from < all.length; from += CHUNK) {
     const chunk = all.slice(from, from + CHUNK);
-    entries.push(...(await ctx.store.transaction(async (store) => {
+    entries.push(...(await ctx.repo.transaction(async (repo) => {
       const out: EntryParts[] = [];
-      for (const entry of chunk) out.push(await runBatchEntry({ ...ctx, store }, entry, req.headers.prefer, router));
+      for (const entry of chunk) out.push(await runBatchEntry({ ...ctx, repo }, entry, req.headers.prefer, router));
       return out;
     })));
   }
@@ -38,8 +38,8 @@ export async function processBundle(ctx: FhirContext, req: FhirRequest, router: 
 
 async function runBatchEntry(ctx: FhirContext, entry: BundleEntry, prefer: string | undefined, router: Router): Promise<EntryParts> {
   try {
-    return await ctx.store.savepoint(async (store) => {
-      const tx = { ...ctx, store };
+    return await ctx.repo.savepoint(async (repo) => {
+      const tx = { ...ctx, repo };
       const resolved = await resolveEntryReferences(tx, entry);
       const res = await router.handle(tx, entryRequest(tx, resolved, prefer));
       return responseEntry(tx, res, prefer);

@@ -13,9 +13,7 @@ import { applyPatchTo } from './patch.js';
 import { respondWithVersion } from './read.js';
 import { parseRequestSearch } from './search.js';
 import { writeVersion } from './update.js';
-import { createOne } from './create.js';
-import { readPolicy } from '../../domain/repository.js';
-import { parseETag } from './version-headers.js';
+import { parseETag, respondWritten } from './version-headers.js';
 import type { FhirContext, FhirRequest, FhirResponse, Interaction } from './types.js';
 import { remove } from './delete.js';
 
@@ -34,8 +32,8 @@ export async function findMatches(ctx: FhirContext, req: FhirRequest, type: stri
   }
   sreq.count = 2;
   sreq.total = 'none';
-  const policy = readPolicy(ctx, 's');
-  return (await ctx.store.search(sreq, policy ? { policy } : {})).rows;
+  // Matching shows the caller nothing (what is then read or written is logged as such).
+  return (await ctx.repo.search(sreq, { log: { interaction: 'conditional', shown: () => false } })).rows;
 }
 
 /**
@@ -53,9 +51,9 @@ function criteria(type: string, query: string | URLSearchParams): [string, strin
  */
 function underLock<T>(ctx: FhirContext, type: string, query: string | URLSearchParams, fn: (tx: FhirContext) => Promise<T>): Promise<T> {
   const key = new URLSearchParams(criteria(type, query).sort(([a, x], [b, y]) => (a + '=' + x < b + '=' + y ? -1 : 1))).toString();
-  return ctx.store.transaction(async (store) => {
-    await store.lock(`conditional:${type}?${key}`);
-    return fn({ ...ctx, store });
+  return ctx.repo.transaction(async (repo) => {
+    await repo.lock(`conditional:${type}?${key}`);
+    return fn({ ...ctx, repo });
   });
 }
 
@@ -68,11 +66,11 @@ export function conditionalCreate(ctx: FhirContext, req: FhirRequest, type: stri
     const matches = await findMatches(tx, req, type, query);
     if (matches.length > 1) throw tooMany(type, query);
     if (matches.length === 1) {
-      const existing = await tx.store.read(type, matches[0]!.id);
+      const existing = await tx.repo.read(type, matches[0]!.id);
       return respondWithVersion({ ...req, headers: {} }, existing!);
     }
     resource.id = randomUUID();
-    return createOne(tx, resource);
+    return respondWritten(tx, await tx.repo.create(resource), true);
   });
 }
 
@@ -89,8 +87,7 @@ export const conditionalUpdate: Interaction = async (ctx, req, { type }) => {
     if (!match && resource.id !== undefined) {
       // No match but the body names a resource that exists: overwriting it would update a resource the
       // criteria do not select (FHIR R5 makes this a 409; R4 is silent).
-      const existing = await tx.store.read(type!, checkId(resource.id));
-      if (existing && !existing.deleted) {
+      if (await tx.repo.exists(type!, checkId(resource.id), true)) {
         throw errors.conflict(`${type}/${resource.id} exists but does not match ${query}; it is not overwritten`);
       }
     }

@@ -5,31 +5,15 @@
  * Conditional create (If-None-Exist) is in `conditional.ts`.
  */
 import { randomUUID } from 'node:crypto';
-import type { Resource } from '@medplum/fhirtypes';
-import { auditWrite, checkWrite, compartmentsOf } from '../../domain/repository.js';
 import { bodyResource } from './body.js';
 import { conditionalCreate } from './conditional.js';
-import { locationHeader, versionHeaders } from './version-headers.js';
-import { validateForWrite } from '../../domain/repository.js';
-import type { FhirContext, FhirResponse, Interaction } from './types.js';
+import { respondWritten } from './version-headers.js';
+import type { Interaction } from './types.js';
 
 export const create: Interaction = async (ctx, req, { type }) => {
   const resource = bodyResource(req, type!);
   if (req.headers.ifNoneExist) return conditionalCreate(ctx, req, type!, resource, req.headers.ifNoneExist);
   resource.id = randomUUID();
-  return createOne(ctx, resource);
+  // The door validates, checks and logs; the answer is 201 with Location, ETag and Last-Modified.
+  return respondWritten(ctx, await ctx.repo.create(resource), true);
 };
-
-/** Validates, checks access and stores a new resource with its AuditEvents in one statement. */
-export async function createOne(ctx: FhirContext, resource: Resource): Promise<FhirResponse> {
-  await validateForWrite(ctx, resource);
-  const compartments = compartmentsOf(ctx, resource);
-  await checkWrite(ctx, resource, 'c', compartments);
-  const [version] = await ctx.store.createMany([resource, ...auditWrite(ctx, 'create', 'C', `${resource.resourceType}/${resource.id}`, compartments)]);
-  return {
-    status: 201,
-    raw: version!.json!,
-    headers: { ...versionHeaders(version!), ...locationHeader(ctx.config.baseUrl, version!) },
-    preferApplies: true,
-  };
-}

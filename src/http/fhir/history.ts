@@ -7,7 +7,6 @@
 import type { Bundle } from '@medplum/fhirtypes';
 import { bundleJson, link, type EntryParts } from '../../fhir/bundle.js';
 import { errors } from '../../fhir/error.js';
-import { auditRead, readPolicy } from '../../domain/repository.js';
 import type { HistoryCursor, HistoryQuery, StoredVersion } from '../../store/store.js';
 import { pageUrl, parseCount } from './paging.js';
 import { etag } from './version-headers.js';
@@ -19,8 +18,7 @@ export const history: Interaction = async (ctx, req, { type, id }) => {
   for (const key of req.query.keys()) {
     if (!KNOWN.has(key)) throw errors.badRequest(`History does not support the parameter "${key}"`, [key]);
   }
-  const policy = readPolicy(ctx, id ? 'r' : 's');
-  if (type && id && !(await ctx.store.read(type, id, policy))) throw errors.notFound(`${type}/${id} is not known`);
+  if (type && id && !(await ctx.repo.exists(type, id))) throw errors.notFound(`${type}/${id} is not known`);
   const query: HistoryQuery = { count: parseCount(req.query.get('_count')) };
   if (type) query.type = type;
   if (id) query.id = id;
@@ -29,8 +27,7 @@ export const history: Interaction = async (ctx, req, { type, id }) => {
   const token = req.query.get('_page');
   if (token) query.after = ctx.pageTokens.decode<HistoryCursor>(token);
 
-  const page = await ctx.store.history(query, policy);
-  auditRead(ctx, id ? 'history-instance' : type ? 'history-type' : 'history-system', page.entries);
+  const page = await ctx.repo.history(query, id ? 'history-instance' : type ? 'history-type' : 'history-system');
   const path = [type, id, '_history'].filter(Boolean).join('/');
   const base = `${ctx.config.baseUrl}/${path}`;
   const common = { _count: String(query.count), _since: query.since };

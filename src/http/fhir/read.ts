@@ -4,16 +4,14 @@
  * 304 for a conditional read (If-None-Match / If-Modified-Since) of an unchanged version.
  */
 import { errors } from '../../fhir/error.js';
-import { auditRead, readPolicy } from '../../domain/repository.js';
 import type { StoredVersion } from '../../store/store.js';
 import { parseETag, versionHeaders } from './version-headers.js';
 import type { FhirRequest, FhirResponse, Interaction } from './types.js';
 
 export const read: Interaction = async (ctx, req, { type, id }) => {
-  const version = await ctx.store.read(type!, id!, readPolicy(ctx));
+  const version = await ctx.repo.read(type!, id!);
   if (!version) throw errors.notFound(`${type}/${id} is not known`);
   if (version.deleted) throw errors.gone(`${type}/${id} has been deleted`, versionHeaders(version));
-  auditRead(ctx, 'read', [version]);
   return respondWithVersion(req, version);
 };
 

@@ -28,7 +28,7 @@ export interface Interactions {
   capabilities: Interaction;
 }
 
-type Shape = 'system' | 'type' | 'instance' | 'typeHistory' | 'instanceHistory' | 'version' | 'search' | 'compartment' | 'metadata' | 'systemHistory';
+export type Shape = 'system' | 'type' | 'instance' | 'typeHistory' | 'instanceHistory' | 'version' | 'search' | 'compartment' | 'metadata' | 'systemHistory';
 
 /** What each interaction needs from the token's scopes (SMART v2 letters); undefined: checked elsewhere. */
 const NEEDS: Partial<Record<keyof Interactions, Op>> = {
@@ -45,8 +45,8 @@ const NEEDS: Partial<Record<keyof Interactions, Op>> = {
   conditionalPatch: 'u',
 };
 
-/** [shape, method] -> interaction name. HEAD is answered like GET. */
-const TABLE: ReadonlyArray<readonly [Shape, Method, keyof Interactions]> = [
+/** [shape, method] -> interaction name. HEAD is answered like GET. Exported for the generated leak matrix test. */
+export const TABLE: ReadonlyArray<readonly [Shape, Method, keyof Interactions]> = [
   ['metadata', 'GET', 'capabilities'],
   ['system', 'GET', 'searchSystem'],
   ['system', 'POST', 'bundle'],

@@ -11,9 +11,9 @@ import { errors, outcome, type Issue } from '../../fhir/error.js';
 import { parseSearch } from '../../fhir/search/parse.js';
 import type { SearchRequest } from '../../fhir/search/request.js';
 import { subset } from '../../fhir/subset.js';
-import type { PageCursor, Predicate, SearchPage, SearchRow } from '../../store/store.js';
+import type { SearchResult } from '../../domain/repository.js';
+import type { PageCursor, SearchRow } from '../../store/store.js';
 import { DEFAULT_COUNT, MAX_COUNT } from './paging.js';
-import { auditRead, readPolicy } from '../../domain/repository.js';
 import type { FhirContext, FhirRequest, FhirResponse, Interaction } from './types.js';
 
 interface PageState {
@@ -30,8 +30,10 @@ export interface SearchScope {
   types?: string[];
   /** Path below the base for links, e.g. `Patient` or `Patient/123/Observation`. */
   path: string;
-  /** A further restriction (a compartment), ANDed with the query. */
-  restrict?: Predicate;
+  /** A compartment (`Patient/123`): only its resources match. */
+  compartment?: string;
+  /** The interaction named in the access log (default search). */
+  interaction?: string;
 }
 
 export const searchType: Interaction = (ctx, req, { type }) => search(ctx, req, { types: [type!], path: type! });
@@ -51,7 +53,7 @@ export const searchCompartment: Interaction = (ctx, req, { type, id, compartment
   return search(ctx, req, {
     types: [compartmentType!],
     path: `${type}/${id}/${compartmentType}`,
-    restrict: (b, r) => `${r}.compartments @> array[${b.bind(member)}]::text[]`,
+    compartment: member,
   });
 };
 
@@ -72,25 +74,23 @@ export async function search(ctx: FhirContext, req: FhirRequest, scope: SearchSc
   const token = req.query.get('_page');
   const state: PageState = token ? ctx.pageTokens.decode<PageState>(token) : { p: requestParams(req), c: [null] };
   const sreq = parseRequestSearch(ctx, req, scope.types ?? systemTypes(ctx, state.p), state.p);
+  if (scope.compartment) sreq.compartment = scope.compartment;
   const cursor = state.c[state.c.length - 1] ?? undefined;
-  const policy = readPolicy(ctx, 's');
-  const filters = { ...(policy ? { policy } : {}), ...(scope.restrict ? { restrict: scope.restrict } : {}) };
-  const options = { ...filters, ...(cursor ? { cursor } : {}) };
 
   // `_summary=count` and `_count=0` ask for the total alone, so it is counted.
   const summaryCount = sreq.summary === 'count' || sreq.count === 0;
-  const page: SearchPage = summaryCount ? { rows: [] } : await ctx.store.search(sreq, options);
+  const log = { interaction: scope.interaction ?? 'search', query: new URLSearchParams(state.p).toString() };
+  const page: SearchResult = summaryCount
+    ? { rows: [], included: [], truncated: false }
+    : await ctx.repo.search(sreq, { ...(cursor ? { cursor } : {}), includes: true, log });
   let total = state.t;
   if (total === undefined && (summaryCount || sreq.total === 'accurate' || sreq.total === 'estimate')) {
-    total = await ctx.store.count(sreq, filters, !summaryCount && sreq.total === 'estimate');
+    total = await ctx.repo.count(sreq, !summaryCount && sreq.total === 'estimate');
   } else if (total === undefined && sreq.total === undefined && !page.next) {
     // The last page: every earlier page was full, so the total is known without counting.
     total = (state.c.length - 1) * sreq.count + page.rows.length;
   }
-  // The scope restricts the matches only (an included practitioner is not in the patient compartment);
-  // the caller's policy applies to everything returned.
-  const { rows: included, truncated } = await ctx.store.includes(page.rows, sreq.include, sreq.revinclude, ctx.config.maxIncludes, readPolicy(ctx, 'r'));
-  auditRead(ctx, 'search', [...page.rows, ...included], new URLSearchParams(state.p).toString());
+  const { included, truncated } = page;
 
   const base = `${ctx.config.baseUrl}${scope.path ? `/${scope.path}` : ''}`;
   const pageLink = (c: (PageCursor | null)[]) => `${base}?_page=${ctx.pageTokens.encode({ p: state.p, c, ...(total !== undefined ? { t: total } : {}) } satisfies PageState)}`;

@@ -14,10 +14,8 @@ import { conditionalReferences, isPlaceholder, mapStrings, rewriteReferences } f
 import { processingOrder } from './bundle-plan.js';
 import { entryRequest, responseEntry } from './bundle-entry.js';
 import { findMatches } from './conditional.js';
-import { runStoredChecks, validateForWrite } from '../../domain/repository.js';
-import { auditWrite, checkWrite, compartmentsOf, readPolicy } from '../../domain/repository.js';
 import { requireScope } from './routes.js';
-import { locationHeader, versionHeaders } from './version-headers.js';
+import { respondWritten, versionHeaders } from './version-headers.js';
 import type { Router } from './routes.js';
 import type { FhirContext, FhirRequest, FhirResponse } from './types.js';
 
@@ -33,8 +31,8 @@ interface Plan {
 export async function processTransaction(ctx: FhirContext, req: FhirRequest, bundle: Bundle, router: Router): Promise<FhirResponse> {
   const entries = bundle.entry ?? [];
   const prefer = req.headers.prefer;
-  const results = await ctx.store.transaction(async (store) => {
-    const tx: FhirContext = { ...ctx, store, pendingChecks: [] };
+  const results = await ctx.repo.transaction(async (repo) => {
+    const tx: FhirContext = { ...ctx, repo };
     const plans = entries.map((entry, index): Plan => ({ index, entry }));
     const map = new Map<string, string>();
     for (const plan of plans) await assignId(tx, req, plan, map);
@@ -43,24 +41,18 @@ export async function processTransaction(ctx: FhirContext, req: FhirRequest, bun
     const results = await execute(tx, plans, prefer, router);
     await runPendingChecks(tx, plans);
     return results;
-  });
+  }, { deferChecks: true });
   const header: Omit<Bundle, 'entry'> = { resourceType: 'Bundle', type: 'transaction-response' };
   return { status: 200, raw: bundleJson(header, results) };
 }
 
 /** The stored checks of every resource written, now that all are written; a failure names its entry. */
 async function runPendingChecks(tx: FhirContext, plans: Plan[]): Promise<void> {
-  const written = tx.pendingChecks!;
-  const final: FhirContext = { ...tx, pendingChecks: undefined };
-  for (const resource of written) {
-    try {
-      await runStoredChecks(final, resource);
-    } catch (err) {
-      const plan = plans.find((p) => p.entry.resource?.resourceType === resource.resourceType && (p.createId ?? p.entry.resource.id) === resource.id);
-      if (!plan) throw err;
-      await atEntry(plan, () => Promise.reject(err));
-    }
-  }
+  await tx.repo.runDeferredChecks(async (resource, err) => {
+    const plan = plans.find((p) => p.entry.resource?.resourceType === resource.resourceType && (p.createId ?? p.entry.resource.id) === resource.id);
+    if (!plan) throw err;
+    return atEntry(plan, () => Promise.reject(err));
+  });
 }
 
 /** Decides the id of every create and of conditional updates, recording fullUrl -> Type/id. */
@@ -72,7 +64,7 @@ async function assignId(tx: FhirContext, req: FhirRequest, plan: Plan, map: Map<
   await atEntry(plan, async () => {
     if (method === 'POST' && path === type && !type.startsWith('$')) {
       if (entry.request!.ifNoneExist) {
-        await tx.store.lock(`conditional:${type}?${entry.request!.ifNoneExist}`);
+        await tx.repo.lock(`conditional:${type}?${entry.request!.ifNoneExist}`);
         const matches = await findMatches(tx, req, type, entry.request!.ifNoneExist);
         if (matches.length > 1) throw errors.preconditionFailed(`More than one ${type} matches ${entry.request!.ifNoneExist}`, 'multiple-matches');
         plan.existingId = matches[0]?.id;
@@ -148,13 +140,12 @@ async function execute(tx: FhirContext, plans: Plan[], prefer: string | undefine
 
 async function existing(tx: FhirContext, plan: Plan): Promise<FhirResponse> {
   const type = plan.entry.request!.url!.split('?')[0]!;
-  const v = await tx.store.read(type, plan.existingId!, readPolicy(tx));
+  const v = await tx.repo.read(type, plan.existingId!);
   return { status: 200, raw: v!.json!, headers: versionHeaders(v!) };
 }
 
 async function bulkCreate(tx: FhirContext, plans: Plan[], results: EntryParts[], prefer: string | undefined): Promise<void> {
   const resources: Resource[] = [];
-  const touched = new Set<string>();
   for (const plan of plans) {
     await atEntry(plan, async () => {
       const type = plan.entry.request!.url!.split('?')[0]!;
@@ -164,19 +155,14 @@ async function bulkCreate(tx: FhirContext, plans: Plan[], results: EntryParts[],
         throw errors.badRequest(`The resource is a ${resource.resourceType}, but request.url is for ${type}`, ['resourceType']);
       }
       resource.id = plan.createId!;
-      await validateForWrite(tx, resource);
       requireScope(tx, type, 'c');
-      const compartments = compartmentsOf(tx, resource);
-      await checkWrite(tx, resource, 'c', compartments);
-      for (const patient of compartments) touched.add(patient);
       resources.push(resource);
     });
   }
-  // One AuditEvent per patient for the whole transaction, not one per entry.
-  const audit = auditWrite(tx, 'transaction', 'C', '', [...touched]);
-  const versions = (await tx.store.createMany([...resources, ...audit])).slice(0, resources.length);
+  // Validated and checked by the door, one AuditEvent per patient for the whole transaction.
+  const versions = await tx.repo.createMany(resources, 'transaction', (k, fn) => atEntry(plans[k]!, fn));
   versions.forEach((v, k) => {
-    const res: FhirResponse = { status: 201, raw: v.json!, headers: { ...versionHeaders(v), ...locationHeader(tx.config.baseUrl, v) } };
+    const { preferApplies: _, ...res } = respondWritten(tx, v, true);
     results[plans[k]!.index] = responseEntry(tx, res, prefer);
   });
 }

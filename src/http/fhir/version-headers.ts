@@ -5,6 +5,7 @@
  */
 import { errors } from '../../fhir/error.js';
 import type { StoredVersion } from '../../store/store.js';
+import type { FhirResponse } from './types.js';
 
 export const etag = (versionId: number): string => `W/"${versionId}"`;
 
@@ -21,4 +22,13 @@ export function parseETag(value: string, header = 'If-Match'): number {
   const m = /^\s*(?:W\/)?"?(\d+)"?\s*$/.exec(value);
   if (!m) throw errors.badRequest(`${header} must be an ETag such as W/"3"; got ${JSON.stringify(value)}`);
   return Number(m[1]);
+}
+
+/**
+ * The answer for a version an interaction or operation wrote: 201 with Location when it created the
+ * resource, else 200; ETag and Last-Modified always; `Prefer: return=` applies.
+ */
+export function respondWritten(ctx: { config: { baseUrl: string } }, v: StoredVersion, created: boolean): FhirResponse {
+  const headers = { ...versionHeaders(v), ...(created ? locationHeader(ctx.config.baseUrl, v) : {}) };
+  return { status: created ? 201 : 200, raw: v.json!, headers, preferApplies: true };
 }

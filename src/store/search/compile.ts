@@ -6,6 +6,7 @@
  */
 import type { Filter, ParamFilter, SearchRequest, SortRule } from '../../fhir/search/request.js';
 import type { ParamType } from '../../fhir/search/registry.js';
+import type { PageCursor } from '../store.js';
 import { Binder } from './binder.js';
 import { COMPOSITE_TABLE, compositePredicate } from './params/composite.js';
 import { DATE_TABLE, datePredicate, rangePredicate } from './params/date.js';
@@ -23,17 +24,11 @@ export interface CompiledQuery {
 /** A SQL predicate on the resource alias given, binding its own values. */
 export type Predicate = (b: Binder, alias: string) => string;
 
-/** Where the previous page ended: its last row's sort keys (as text) and rid. */
-export interface PageCursor {
-  keys: (string | null)[];
-  rid: string;
-}
+export type { PageCursor } from '../store.js';
 
 export interface CompileOptions {
   /** The caller's access policy: applies to the matches and to every resource a chain or _has reads. */
   policy?: Predicate;
-  /** A scope of the search (a compartment): applies to the matches only. */
-  restrict?: Predicate;
   cursor?: PageCursor;
   /** The instant `ap` on dates is relative to; the time of compiling when absent. */
   now?: Date;
@@ -83,7 +78,8 @@ function whereClause(b: Binder, req: SearchRequest, opts: CompileOptions): strin
   const ctx: Ctx = { b, now: opts.now ?? new Date(), ...(opts.policy ? { policy: opts.policy } : {}) };
   for (const f of req.filters) where.push(filterSql(ctx, f, 'r', single ?? 'r.resource_type', 0));
   if (opts.policy) where.push(`(${opts.policy(b, 'r')})`);
-  if (opts.restrict) where.push(`(${opts.restrict(b, 'r')})`);
+  // The compartment scopes the matches only (not what _include adds).
+  if (req.compartment) where.push(`r.compartments @> array[${b.bind(req.compartment)}]::text[]`);
   return where;
 }
 

@@ -3,15 +3,12 @@
  * `_include` and `_revinclude` (https://hl7.org/fhir/R4/search.html#include): one query per rule
  * over idx_reference, repeated for `:iterate` rules on what was just added, until nothing new appears.
  */
+import type { RowRef } from '../store.js';
 import type { IncludeRule } from '../../fhir/search/request.js';
 import { Binder } from './binder.js';
 import type { CompiledQuery, Predicate } from './compile.js';
 
-export interface RowRef {
-  rid: string;
-  resourceType: string;
-  id: string;
-}
+export type { RowRef } from '../store.js';
 
 /** Resources that `rows` refer to through the rule's reference param (at most `limit`). */
 export function compileInclude(rule: IncludeRule, rows: readonly RowRef[], limit: number, policy?: Predicate): CompiledQuery {

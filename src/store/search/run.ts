@@ -4,21 +4,11 @@
  */
 import type { IncludeRule, SearchRequest } from '../../fhir/search/request.js';
 import type { Queryable } from '../db/db.js';
-import { compileCount, compileSearch, type CompileOptions, type PageCursor, type Predicate } from './compile.js';
-import { compileInclude, compileRevinclude, type RowRef } from './include.js';
+import { compileCount, compileSearch, type CompileOptions, type Predicate } from './compile.js';
+import type { Included, SearchPage, SearchRow } from '../store.js';
+import { compileInclude, compileRevinclude } from './include.js';
 import { resolveValueSets } from './valuesets.js';
 
-export interface SearchRow extends RowRef {
-  json: string;
-  /** The patient compartments of the resource (for the access log). */
-  compartments: string[];
-}
-
-export interface SearchPage {
-  rows: SearchRow[];
-  /** Where the next page starts; absent on the last page. */
-  next?: PageCursor;
-}
 
 interface RawRow {
   rid: string;
@@ -63,11 +53,6 @@ export async function searchCount(db: Queryable, req: SearchRequest, opts: Compi
 
 const MAX_ITERATIONS = 5;
 
-export interface Included {
-  rows: SearchRow[];
-  /** True when there were more than the `max` asked for (the rows are then `max` of them). */
-  truncated: boolean;
-}
 
 /**
  * The resources `_include`/`_revinclude` add to a page, without the page's own rows or duplicates, at

@@ -5,7 +5,6 @@
  * refer to (practitioners, organisations, medications), as a paged searchset. `_type`, `_since` and
  * `_count` narrow it.
  */
-import { readPolicy } from '../../../domain/repository.js';
 import { errors } from '../../../fhir/error.js';
 import { search } from '../search.js';
 import type { FhirRequest } from '../types.js';
@@ -20,18 +19,12 @@ export const everythingOperation: OperationDef = {
   types: ['Patient'],
   affectsState: false,
   async handler(ctx, req, { id }) {
-    const patient = await ctx.store.read('Patient', id!, readPolicy(ctx));
-    if (!patient || patient.deleted) throw errors.notFound(`Patient/${id} is not known`);
+    if (!(await ctx.repo.exists('Patient', id!, true))) throw errors.notFound(`Patient/${id} is not known`);
     const typeParam = req.query.get('_type');
     // The access log is about the record, not part of it: it comes only when _type asks for it.
     const types = typeParam ? typeParam.split(',').map((t) => t.trim()) : [...ctx.resourceTypes].filter((t) => t !== 'AuditEvent');
     for (const t of types) if (!ctx.resourceTypes.has(t)) throw errors.badRequest(`_type: "${t}" is not a resource type`, ['_type']);
-    const member = `Patient/${id}`;
-    return search(ctx, searchRequest(req), {
-      types,
-      path: `Patient/${id}/$everything`,
-      restrict: (b, r) => `${r}.compartments @> array[${b.bind(member)}]::text[]`,
-    });
+    return search(ctx, searchRequest(req), { types, path: `Patient/${id}/$everything`, compartment: `Patient/${id}` });
   },
 };
 

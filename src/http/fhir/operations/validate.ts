@@ -23,7 +23,8 @@ export const validateOperation: OperationDef = {
       throw errors.badRequest(`mode must be create, update or delete; got "${mode}"`);
     }
     if (!resource && id) {
-      const stored = await ctx.store.read(type!, id);
+      // Read as the caller: a resource they may not see answers like a missing one (no existence oracle).
+      const stored = await ctx.repo.read(type!, id, '$validate');
       if (!stored || stored.deleted) throw errors.notFound(`${type}/${id} is not known`);
       if (mode === 'delete') return { status: 200, resource: outcome([{ severity: 'information', code: 'informational', diagnostics: 'The resource may be deleted' }]) };
       resource = JSON.parse(stored.json!) as Resource;

@@ -6,7 +6,9 @@
  */
 import type { MiddlewareHandler } from 'hono';
 import { UNRESTRICTED } from '../../../auth/principal.js';
-import { resolveAccess } from '../../../auth/resolve-access.js';
+import type { Access } from '../../../auth/policy.js';
+import type { Principal } from '../../../auth/principal.js';
+import { resolveAccess, type Lookup } from '../../../auth/resolve-access.js';
 import type { TokenService } from '../../../auth/tokens.js';
 import { FhirError, errors } from '../../../fhir/error.js';
 import type { FhirContext } from '../../fhir/types.js';
@@ -19,17 +21,21 @@ declare module 'hono' {
 
 export interface AuthenticateOptions {
   base: FhirContext;
+  /** Builds the request's context (and its repository) for the caller. */
+  contextFor: (principal: Principal, access: Access) => FhirContext;
+  /** The server's own lookups for working out what a caller may reach. */
+  lookup: Lookup;
   tokens: TokenService;
   enabled: boolean;
   /** Paths (below the FHIR base) that need no token, e.g. `/metadata`. */
   open: readonly string[];
 }
 
-export const authenticate = ({ base, tokens, enabled, open }: AuthenticateOptions): MiddlewareHandler =>
+export const authenticate = ({ base, contextFor, lookup, tokens, enabled, open }: AuthenticateOptions): MiddlewareHandler =>
   async function authenticate(c, next) {
     const path = new URL(c.req.url).pathname.slice(base.config.basePath.length) || '/';
     if (!enabled || open.includes(path)) {
-      c.set('fhir', { ...base, principal: UNRESTRICTED, access: { kind: 'unrestricted' } });
+      c.set('fhir', contextFor(UNRESTRICTED, { kind: 'unrestricted' }));
       return next();
     }
     const header = c.req.header('authorization');
@@ -41,8 +47,8 @@ export const authenticate = ({ base, tokens, enabled, open }: AuthenticateOption
     } catch (err) {
       throw err instanceof FhirError ? challenge(err, 'invalid_token') : err;
     }
-    const access = await resolveAccess({ store: base.store, registry: base.searchParams, resourceTypes: base.resourceTypes, baseUrl: base.config.baseUrl }, principal);
-    c.set('fhir', { ...base, principal, access });
+    const access = await resolveAccess(lookup, principal);
+    c.set('fhir', contextFor(principal, access));
     return next();
   };
 

@@ -1,5 +1,5 @@
 /**
- * @module fhir/patch/xml-fixture
+ * @module test/support/xml-fixture
  * Test-only: reads the official FHIRPath Patch cases (FHIR XML) and converts their resources to FHIR
  * JSON. A minimal XML tokenizer is enough for that file (elements, attributes, text, comments,
  * entities); the FHIR type information from @medplum/core says which elements repeat, which primitives

@@ -1,13 +1,13 @@
 /**
- * @module domain/triage/scenarios
+ * @module test/support/triage-scenarios
  * Symptom scenarios with the level (and the rule) the shipped rule set must give them: red flags,
  * combinations, the age limits (infants, 30 for chest pain, 75 for fever), and answers left out where
  * the form allows it. The rules' test table (scenarios.test.ts, test/http/triage.test.ts) and the
  * benchmark (bench/triage.ts) use them; docs/triage.md explains the rules they exercise.
  */
 import type { Patient, QuestionnaireResponse, QuestionnaireResponseItem } from '@medplum/fhirtypes';
-import { swedishDate } from '../../auth/age.js';
-import { SYMPTOM_FORM_URL, type Level } from './codes.js';
+import { swedishDate } from '../../src/auth/age.js';
+import { SYMPTOM_FORM_URL, type Level } from '../../src/domain/triage/codes.js';
 
 /** Reasons for contact (sökorsak): SNOMED CT codes of the form's ValueSet (seed/40-triage.json). */
 export const REASONS = {
