@@ -29,6 +29,7 @@ function walkObject(obj: Record<string, unknown>, expression: string, out: Issue
       value.forEach((item, i) => {
         // A null keeps the value array and its `_x` array aligned; both null at one index is empty.
         if (item === null && Array.isArray(twin) && twin[i] !== null && twin[i] !== undefined) return;
+        if (item === null && key.startsWith('_') && Array.isArray(twin)) return; // reported on the value side
         walkValue(item, `${at}[${i}]`, out);
       });
     } else {
