@@ -60,8 +60,8 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
       for (const check of checks) issues.push(...check(resource));
       // Only where nothing else already objects to the element (@medplum/core catches some of the same).
       const flagged = new Set(issues.filter((i) => hasErrors([i])).flatMap((i) => i.expression ?? []));
-      issues.push(...checkStructure(resource, definitions).filter((i) => !flagged.has(i.expression?.[0] ?? '')));
-      return dedupe(issues);
+      const structural = checkStructure(resource, definitions).filter((i) => !flagged.has(i.expression?.[0] ?? ''));
+      return dedupe([...withoutRestated(issues, structural), ...structural]);
     },
     knowsProfile: (url) => find(url) !== undefined,
   };
@@ -139,6 +139,16 @@ function toIssue(i: OperationOutcomeIssue): Issue {
 
 function withProfile(issue: Issue, profile: StructureDefinition): Issue {
   return { ...issue, diagnostics: `${issue.diagnostics} (profile ${profile.url})` };
+}
+
+/**
+ * An invariant @medplum/core reports on the whole resource (bdl-7 at `Bundle`) that fhir/validation
+ * reports on the very entry is given once, with the precise expression.
+ */
+function withoutRestated(issues: Issue[], precise: readonly Issue[]): Issue[] {
+  const key = (i: Issue) => /^Constraint (\S+) not met/.exec(i.diagnostics)?.[1];
+  const restated = new Set(precise.map(key).filter((k) => k !== undefined));
+  return restated.size ? issues.filter((i) => i.code !== 'invariant' || !restated.has(key(i) ?? '')) : issues;
 }
 
 function dedupe(issues: Issue[]): Issue[] {
