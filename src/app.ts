@@ -4,7 +4,7 @@
  * a request needs is built here and passed down.
  */
 import { randomBytes } from 'node:crypto';
-import type { AuditEvent, Resource, SearchParameter } from '@medplum/fhirtypes';
+import type { AuditEvent, Resource, SearchParameter, StructureDefinition } from '@medplum/fhirtypes';
 import { Hono } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createAuditQueue, type AuditQueue } from './auth/audit-queue.js';
@@ -21,6 +21,8 @@ import { createExtractor } from './fhir/search/extract.js';
 import { createSearchRegistry } from './fhir/search/registry.js';
 import { checkRequiredBindings, warmUpBindings } from './fhir/terminology/bindings.js';
 import { createValidator, type Validator } from './fhir/validate.js';
+import { extensionDefinitions } from './fhir/validation/index.js';
+import { checkResponseAgainstForm } from './domain/response-against-form.js';
 import { checkTriageRules } from './domain/triage/check-rules.js';
 import { createRepository, type RepositoryDeps } from './domain/repository.js';
 import { checkRulesAgainstForm } from './domain/triage/form-consistency.js';
@@ -79,7 +81,11 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   if (applied.length) log.info('migrations applied', { migrations: applied });
   warmUpBindings();
   const conformance = await loadProfileResources();
-  const validator: Validator = createValidator({ profiles: profilesByUrl(conformance), checks: [checkRequiredBindings, checkTriageRules] });
+  const validator: Validator = createValidator({
+    profiles: profilesByUrl(conformance),
+    checks: [checkRequiredBindings, checkTriageRules],
+    extensions: extensionDefinitions(conformance.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition')),
+  });
   const searchParams = createSearchRegistry([...baseSearchParameters(), ...conformance.filter((r): r is SearchParameter => r.resourceType === 'SearchParameter')], resourceTypes);
   const indexer = createExtractor(searchParams, { baseUrl: config.baseUrl });
   // A SearchParameter written through the API indexes new writes at once and existing ones in the background.
@@ -94,7 +100,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   reindexer.start();
   const pageTokens = createPageTokenCodec(await serverKey(database, 'page-token'));
   const audit = createAuditQueue((events: AuditEvent[]) => store.createMany(events).then(() => undefined), log);
-  const repoDeps: RepositoryDeps = { store, config, validator, searchParams, resourceTypes: resourceTypeSet, audit, indexer, storedChecks: [checkRulesAgainstForm] };
+  const repoDeps: RepositoryDeps = { store, config, validator, searchParams, resourceTypes: resourceTypeSet, audit, indexer, storedChecks: [checkRulesAgainstForm, checkResponseAgainstForm] };
   const contextFor = (principal: Principal, access: Access): FhirContext => ({
     config,
     repo: createRepository(repoDeps, { principal, access }),

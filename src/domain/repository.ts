@@ -125,6 +125,8 @@ export interface Repository {
   delete(type: string, id: string, options?: WriteOptions): Promise<StoredVersion | undefined>;
   /** Throws 403 unless the acting party may write `resource` with the scope letter `op`. */
   checkWrite(resource: Resource, op: Op, compartments?: readonly string[]): Promise<void>;
+  /** The issues the checks against stored resources find with `resource` (what a write would refuse), for `$validate`. */
+  storedIssues(resource: Resource): Promise<Issue[]>;
   compartmentsOf(resource: Resource): string[];
   /** Whether the patient (`Patient/x`) is one of the units' patients (DOMAIN.md section 5: listed, a case, an appointment). */
   isPatientOf(patient: string, units: readonly string[]): Promise<boolean>;
@@ -334,11 +336,18 @@ class Door implements ServerRepository {
   }
 
   private async storedChecks(resource: Resource): Promise<void> {
+    const issues = await this.storedIssues(resource);
+    if (hasErrors(issues)) throw new FhirError(422, issues);
+  }
+
+  async storedIssues(resource: Resource): Promise<Issue[]> {
     const server = this.asServer({ onBehalfOf: this.acting.principal, software: 'lots-checks' });
+    const issues: Issue[] = [];
     for (const check of this.deps.storedChecks) {
-      const issues = await check(server, resource);
-      if (hasErrors(issues)) throw new FhirError(422, issues);
+      issues.push(...(await check(server, resource)));
+      if (hasErrors(issues)) break;
     }
+    return issues;
   }
 
   async runDeferredChecks(onError: (resource: Resource, err: unknown) => Promise<never>): Promise<void> {

@@ -18,6 +18,7 @@ export type IssueType =
   | 'forbidden'
   | 'processing'
   | 'not-supported'
+  | 'extension'
   | 'duplicate'
   | 'multiple-matches'
   | 'not-found'

@@ -2,13 +2,16 @@
  * @module fhir/validate
  * Validation of a resource on every write: the R4 base StructureDefinition (structure, cardinality,
  * types, unknown elements, invariants) through @medplum/core, the codes of required bindings, the
- * profiles in meta.profile that Lots knows, and Swedish national identifiers.
+ * profiles in meta.profile that Lots knows, Swedish national identifiers, and the checks of
+ * fhir/validation (ids, empty things, primitives, extensions, Bundles, Questionnaires, attachments,
+ * narrative links) that bring Lots to what HL7's own validator reports.
  */
 import { OperationOutcomeError, validateResource as medplumValidate } from '@medplum/core';
 import type { Identifier, OperationOutcomeIssue, Resource, StructureDefinition } from '@medplum/fhirtypes';
 import type { Issue, IssueType, Severity } from './error.js';
 import { evaluateFhirPath } from './fhirpath.js';
 import { swedishIdKind, swedishIdProblem } from './identifiers/personnummer.js';
+import { checkStructure, extensionDefinitions, type ExtensionDefinitions } from './validation/index.js';
 
 export type ExtraCheck = (resource: Resource) => Issue[];
 
@@ -27,12 +30,15 @@ export interface ValidatorOptions {
   profiles?: ReadonlyMap<string, StructureDefinition>;
   /** More pure checks, e.g. required bindings. */
   checks?: readonly ExtraCheck[];
+  /** Extension definitions by URL (default: the R4 core extensions). */
+  extensions?: ExtensionDefinitions;
 }
 
 export function createValidator(options: ValidatorOptions = {}): Validator {
   const profiles = options.profiles ?? new Map<string, StructureDefinition>();
   const checks = [...(options.checks ?? []), checkSwedishIdentifiers, checkNarratives];
   const find = (url: string) => profiles.get(url) ?? profiles.get(url.split('|')[0] ?? url);
+  const definitions = { extensions: options.extensions ?? extensionDefinitions() };
   return {
     validate(resource, extra = []) {
       const issues = runMedplum(resource, undefined);
@@ -52,10 +58,10 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
         }
       }
       for (const check of checks) issues.push(...check(resource));
-      // Only where nothing else already objects to the element (@medplum/core catches some empty strings).
+      // Only where nothing else already objects to the element (@medplum/core catches some of the same).
       const flagged = new Set(issues.filter((i) => hasErrors([i])).flatMap((i) => i.expression ?? []));
-      issues.push(...checkEmptyStrings(resource).filter((i) => !flagged.has(i.expression![0]!)));
-      return dedupe(issues);
+      const structural = checkStructure(resource, definitions).filter((i) => !flagged.has(i.expression?.[0] ?? ''));
+      return dedupe([...withoutRestated(issues, structural), ...structural]);
     },
     knowsProfile: (url) => find(url) !== undefined,
   };
@@ -135,6 +141,16 @@ function withProfile(issue: Issue, profile: StructureDefinition): Issue {
   return { ...issue, diagnostics: `${issue.diagnostics} (profile ${profile.url})` };
 }
 
+/**
+ * An invariant @medplum/core reports on the whole resource (bdl-7 at `Bundle`) that fhir/validation
+ * reports on the very entry is given once, with the precise expression.
+ */
+function withoutRestated(issues: Issue[], precise: readonly Issue[]): Issue[] {
+  const key = (i: Issue) => /^Constraint (\S+) not met/.exec(i.diagnostics)?.[1];
+  const restated = new Set(precise.map(key).filter((k) => k !== undefined));
+  return restated.size ? issues.filter((i) => i.code !== 'invariant' || !restated.has(key(i) ?? '')) : issues;
+}
+
 function dedupe(issues: Issue[]): Issue[] {
   const seen = new Set<string>();
   return issues.filter((i) => {
@@ -169,25 +185,6 @@ function visit(node: unknown, path: string, fn: (node: object, path: string) => 
     if (key === 'resourceType') continue;
     visit(value, `${path}.${key}`, fn);
   }
-}
-
-/**
- * FHIR JSON has no empty strings (https://hl7.org/fhir/R4/json.html#primitive): `"family": ""` is an
- * error, which @medplum/core lets through for string-typed elements.
- */
-export function checkEmptyStrings(resource: Resource): Issue[] {
-  const issues: Issue[] = [];
-  const walk = (node: unknown, path: string): void => {
-    if (node === '') {
-      issues.push({ severity: 'error', code: 'value', diagnostics: 'A string value may not be empty; leave the element out instead', expression: [path] });
-    } else if (Array.isArray(node)) {
-      node.forEach((item, i) => walk(item, `${path}[${i}]`));
-    } else if (node !== null && typeof node === 'object') {
-      for (const [key, value] of Object.entries(node)) walk(value, `${path}.${key}`);
-    }
-  };
-  walk(resource, resource.resourceType);
-  return issues;
 }
 
 // https://hl7.org/fhir/R4/narrative.html#xhtml: no head or body, scripts, forms, base/link, frames,

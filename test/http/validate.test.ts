@@ -205,7 +205,9 @@ describe('validation on create and update', () => {
     const div =
       '<div xmlns="http://www.w3.org/1999/xhtml"><h3 style="color: navy">Astrid Holm</h3><p class="x">Född <b>1946-12-12</b>; based on=records</p>' +
       '<table><tr><td>Adress</td><td><a href="https://www.1177.se">1177</a></td></tr></table><img src="#photo" alt="Foto"/></div>';
-    const res = await t.request('POST', 'Patient', { body: patient({ text: { status: 'generated', div } }) });
+    // The image points at the photo element (an internal link must resolve, as in the HL7 validator).
+    const photo = [{ id: 'photo', contentType: 'image/jpeg', url: 'https://www.1177.se/foto.jpg' }];
+    const res = await t.request('POST', 'Patient', { body: patient({ text: { status: 'generated', div }, photo }) });
     expect(res.status, JSON.stringify(res.body)).toBe(201);
   });
 

@@ -110,7 +110,7 @@ export async function findQuestionnaire(ctx: DomainContext, plan: PlanDefinition
 }
 
 /** The enumerated codes of the ValueSets a Questionnaire's items draw their answers from. */
-export async function valueSetCodes(ctx: DomainContext, questionnaire: Questionnaire): Promise<ValueSetCodes> {
+export async function valueSetCodes(ctx: Pick<DomainContext, 'repo'>, questionnaire: Questionnaire): Promise<ValueSetCodes> {
   const urls = new Set<string>();
   const walk = (items: Questionnaire['item']) => {
     for (const i of items ?? []) {

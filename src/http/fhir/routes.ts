@@ -102,6 +102,8 @@ function parsePath(ctx: FhirContext, segments: readonly string[]): { shape: Shap
   if (first === 'metadata' && second === undefined) return { shape: 'metadata', match: {} };
   if (first === '_history' && second === undefined) return { shape: 'systemHistory', match: {} };
   if (first.startsWith('$') && second === undefined) return { shape: 'system', match: { operation: first.slice(1) } };
+  // Parameters is not served (it is never stored) but is a resource that can be validated.
+  if (first === 'Parameters' && second === '$validate' && third === undefined) return { shape: 'type', match: { type: first, operation: 'validate' } };
   const type = checkType(ctx, first);
   if (second === undefined) return { shape: 'type', match: { type } };
   if (second === '_search' && third === undefined) return { shape: 'search', match: { type } };

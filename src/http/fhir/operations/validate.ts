@@ -17,8 +17,10 @@ export const validateOperation: OperationDef = {
   levels: ['type', 'instance'],
   affectsState: false,
   async handler(ctx, req, { type, id }) {
-    let resource = resourceFromBody(req.body);
-    const mode = modeFromBody(req.body) ?? req.query.get('mode') ?? undefined;
+    let resource = resourceFromBody(req.body, type);
+    // The body's parameters, when it is the operation's Parameters and not the resource to validate.
+    const input = resource === req.body ? undefined : req.body;
+    const mode = modeFromBody(input) ?? req.query.get('mode') ?? undefined;
     if (mode && !['create', 'update', 'delete'].includes(mode)) {
       throw errors.badRequest(`mode must be create, update or delete; got "${mode}"`);
     }
@@ -37,11 +39,13 @@ export const validateOperation: OperationDef = {
       throw errors.badRequest(`For mode=update the resource id must be "${id}"`, [`${type}.id`]);
     }
     // The spec: a server that cannot validate against a nominated profile SHALL return an error.
-    const profile = profileFromBody(req.body) ?? req.query.get('profile') ?? undefined;
+    const profile = profileFromBody(input) ?? req.query.get('profile') ?? undefined;
     if (profile && !ctx.validator.knowsProfile(profile)) {
       throw errors.badRequest(`The profile ${profile} is not known to this server, so it cannot validate against it`, ['profile']);
     }
     const issues = ctx.validator.validate(resource, profile ? [profile] : []);
+    // The checks against stored resources (a QuestionnaireResponse against its form) as on a write.
+    if (!hasErrors(issues)) issues.push(...(await ctx.repo.storedIssues(resource)));
     const result = hasErrors(issues)
       ? issues
       : [...issues, { severity: 'information' as const, code: 'informational' as const, diagnostics: 'No errors found' }];
@@ -49,10 +53,16 @@ export const validateOperation: OperationDef = {
   },
 };
 
-function resourceFromBody(body: unknown): Resource | undefined {
+/**
+ * The resource to validate. For `Parameters/$validate` the body is the Parameters itself unless it
+ * wraps one in a `resource` part (the operation's own input form).
+ */
+function resourceFromBody(body: unknown, type: string | undefined): Resource | undefined {
   if (!isObject(body) || typeof body.resourceType !== 'string') return undefined;
   if (body.resourceType !== 'Parameters') return body as unknown as Resource;
-  return (body as unknown as Parameters).parameter?.find((p) => p.name === 'resource')?.resource;
+  const wrapped = (body as unknown as Parameters).parameter?.find((p) => p.name === 'resource')?.resource;
+  if (type === 'Parameters' && wrapped?.resourceType !== 'Parameters') return body as unknown as Resource;
+  return wrapped;
 }
 
 function profileFromBody(body: unknown): string | undefined {
