@@ -20,6 +20,8 @@ import { createSearchRegistry } from './fhir/search/registry.js';
 import { checkRequiredBindings, warmUpBindings } from './fhir/terminology/bindings.js';
 import { createValidator, type Validator } from './fhir/validate.js';
 import { checkTriageRules } from './domain/triage/check-rules.js';
+import { loadGrowthReferences } from './domain/growth/load-references.js';
+import { checkGrowthUnits } from './domain/growth/measures.js';
 import { checkRulesAgainstForm } from './domain/triage/form-consistency.js';
 import { mountAuthRoutes, authUrls } from './http/auth/routes.js';
 import { smartConfiguration } from './http/auth/smart-configuration.js';
@@ -69,7 +71,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   if (applied.length) log.info('migrations applied', { migrations: applied });
   warmUpBindings();
   const conformance = await loadProfileResources();
-  const validator: Validator = createValidator({ profiles: profilesByUrl(conformance), checks: [checkRequiredBindings, checkTriageRules] });
+  const validator: Validator = createValidator({ profiles: profilesByUrl(conformance), checks: [checkRequiredBindings, checkTriageRules, checkGrowthUnits] });
   const searchParams = createSearchRegistry([...baseSearchParameters(), ...conformance.filter((r): r is SearchParameter => r.resourceType === 'SearchParameter')], resourceTypes);
   const indexer = createExtractor(searchParams, { baseUrl: config.baseUrl });
   // A SearchParameter written through the API indexes new writes at once and existing ones in the background.
@@ -82,6 +84,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   const reindexer = createReindexer({ db: database, registry: searchParams, indexer, log });
   await reindexer.sync();
   reindexer.start();
+  const growth = await loadGrowthReferences(config.growth.referencesDir);
   const pageTokens = createPageTokenCodec(await serverKey(database, 'page-token'));
   const audit = createAuditQueue((events: AuditEvent[]) => store.createMany(events).then(() => undefined), log);
   const fhir: FhirContext = {
@@ -97,6 +100,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     audit,
     indexer,
     storedChecks: [checkRulesAgainstForm],
+    growth,
   };
   const tokens = await createTokenService({
     issuer: authUrls(config.baseUrl).issuer,

@@ -14,6 +14,7 @@ import type { FhirStore } from '../store/store.js';
 import type { Resource } from '@medplum/fhirtypes';
 import type { IndexEntries } from '../fhir/search/index-entries.js';
 import type { Issue } from '../fhir/error.js';
+import type { GrowthReferences } from './growth/load-references.js';
 
 export interface DomainContext {
   config: Config;
@@ -36,6 +37,8 @@ export interface DomainContext {
    * is written (so that two resources changed together are checked together).
    */
   pendingChecks?: Resource[];
+  /** The growth references loaded at start (LOTS_GROWTH_REFERENCES). */
+  growth: GrowthReferences;
 }
 
 /** Issues with `resource` given what is stored (and written earlier in the same transaction). */
