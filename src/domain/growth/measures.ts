@@ -65,7 +65,8 @@ export function toChartUnit(measure: Measure, q: Quantity): Converted {
   if (!code) return { ok: false, problem: `the quantity has no unit; it must be ${target.kind}` };
   const canonical = canonicalQuantity(String(q.value), code);
   if (!canonical || canonical.code !== target.base) return { ok: false, problem: `the unit "${code}" is not ${target.kind}` };
-  return { ok: true, value: Number(canonical.value) * target.factor };
+  // 12 significant digits drop the binary noise of the factor (8400 g → 8.4 kg, not 8.400000000000001).
+  return { ok: true, value: Number((Number(canonical.value) * target.factor).toPrecision(12)) };
 }
 
 /** Write-time check: a growth Observation's valueQuantity must be of the measure's kind (422 otherwise). */

@@ -30,7 +30,8 @@ interface Tick {
 /** Age ticks: weeks for a young infant's span, months up to two years, years beyond. */
 export function ageTicks(fromDays: number, toDays: number): { major: Tick[]; minor: number[]; title: string } {
   const span = toDays - fromDays;
-  const within = (d: number) => d >= fromDays - 1e-6 && d <= toDays + 1e-6;
+  // Half a day of slack: one year (365.25 days) ends a 365-day chart.
+  const within = (d: number) => d >= fromDays - 0.5 && d <= toDays + 0.5;
   if (span <= 120) {
     const major: Tick[] = [];
     for (let w = Math.ceil(fromDays / 7); w * 7 <= toDays; w++) major.push({ at: w * 7, label: `${w}` });
