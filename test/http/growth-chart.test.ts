@@ -12,6 +12,7 @@ import { createTestApp, type TestApp } from '../support/test-app.js';
 const PNR = 'http://electronichealth.se/identifier/personnummer';
 const LOINC = 'http://loinc.org';
 const region = JSON.parse(readFileSync(new URL('../../seed/10-region.json', import.meta.url), 'utf8'));
+const growthDemo = JSON.parse(readFileSync(new URL('../../seed/50-growth.json', import.meta.url), 'utf8'));
 
 let t: TestApp;
 const tokens: Record<string, string> = {};
@@ -61,6 +62,7 @@ const BOY = '2015-06-01';
 beforeAll(async () => {
   t = await createTestApp();
   expect((await t.request('POST', '', { body: region })).status).toBe(200);
+  expect((await t.request('POST', '', { body: growthDemo })).status).toBe(200);
   await put(child('ebba', GIRL, 'female'));
   // Ebba is listed at vc-centrum (its child health care): an active EpisodeOfCare managed by the unit.
   await put({ resourceType: 'EpisodeOfCare', id: 'ebba-listed', status: 'active', patient: { reference: 'Patient/ebba' }, managingOrganization: { reference: 'Organization/vc-centrum' } } as { resourceType: string; id: string });
@@ -227,6 +229,13 @@ describe('age-range edges', () => {
 });
 
 describe('access', () => {
+  it('a guardian sees the demo child’s chart (seed/50-growth.json: Olle, 14 visits from birth to 9 years)', async () => {
+    const res = await chart('olle-andersson', 'measure=height', { token: tokens.lisa! });
+    expect(res.status).toBe(200);
+    expect(points(res.body)).toHaveLength(14);
+    expect(points(res.body).every((p) => typeof field(p, 'sdScore') === 'number')).toBe(true);
+  });
+
   it('a guardian sees the chart of a child who is 12, not on the 13th birthday', async () => {
     expect((await chart('turns-13-tomorrow', 'measure=height', { token: tokens.lisa! })).status).toBe(200);
     expect((await chart('born-13-today', 'measure=height', { token: tokens.lisa! })).status).toBe(404);

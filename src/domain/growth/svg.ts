@@ -11,7 +11,7 @@ import { UNITS, type Measure } from './measures.js';
 
 const W = 960;
 const H = 680;
-const M = { left: 72, right: 86, top: 78, bottom: 96 };
+const M = { left: 72, right: 86, top: 78, bottom: 112 };
 const PLOT_W = W - M.left - M.right;
 const PLOT_H = H - M.top - M.bottom;
 
@@ -148,9 +148,10 @@ export function renderSvg(chart: Chart): string {
   const foot = ['Senaste värdet per dag visas.', chart.measure === 'bmi' ? '○ = BMI beräknat ur samma dags vikt och längd.' : '', shown.some((p) => p.sdScore === undefined) ? 'Grå punkt = utanför referensens åldrar.' : '']
     .filter(Boolean)
     .join(' ');
-  out.push(`<text x="${M.left}" y="${H - 30}" font-size="12">${esc(foot)}</text>`);
-  const sources = [...new Map(chart.tables.map((t) => [t.reference.id, t.reference])).values()].map((r) => `${r.name}: ${r.licence}`);
-  out.push(`<text x="${M.left}" y="${H - 12}" font-size="11" fill="#333">${esc(sources.join(' · '))}</text>`);
+  const sources = [...new Map(chart.tables.map((t) => [t.reference.id, t.reference])).values()].map((r) => `Referens: ${r.name}. Licens: ${r.licence}`);
+  const footY = H - 14 - 15 * sources.length;
+  out.push(`<text x="${M.left}" y="${footY}" font-size="12">${esc(foot)}</text>`);
+  sources.forEach((line, i) => out.push(`<text x="${M.left}" y="${footY + 16 + 15 * i}" font-size="11" fill="#333">${esc(line)}</text>`));
   out.push('</svg>');
   return out.join('\n');
 }
