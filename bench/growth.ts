@@ -33,9 +33,13 @@ function childEntries(n: number): unknown[] {
   return entries;
 }
 
+/** One transaction with every bench child and their weights. */
+export function growthBundle(): Record<string, unknown> {
+  return { resourceType: 'Bundle', type: 'transaction', entry: Array.from({ length: GROWTH_CHILDREN }, (_, n) => childEntries(n)).flat() };
+}
+
 export async function prepareGrowthChildren(server: Server): Promise<void> {
-  const entry = Array.from({ length: GROWTH_CHILDREN }, (_, n) => childEntries(n)).flat();
-  await fhir(server, 'POST', '', { resourceType: 'Bundle', type: 'transaction', entry });
+  await fhir(server, 'POST', '', growthBundle());
 }
 
 export const growthChartPath = (basePath: string): string =>
