@@ -26,6 +26,7 @@ describe('the chart', () => {
     expect(defaultSpan([])).toEqual({ fromDays: 0, toDays: 365 });
     expect(defaultSpan([m(400, 75)])).toEqual({ fromDays: 0, toDays: 730 });
     expect(defaultSpan([m(1900, 112)])).toEqual({ fromDays: 0, toDays: 3652 });
+    expect(defaultSpan([m(400, 75)], 1000)).toEqual({ fromDays: 1000, toDays: 1826 }); // from=… alone
   });
 
   it('draws the curves of both references, with the step at the 5-year hand-off', () => {
@@ -50,6 +51,7 @@ describe('the chart', () => {
     const chart = buildChart({ measure: 'height', tables: refs.selection.height, measurements: [m(100, 60)] });
     expect(chart.curves).toEqual([]);
     expect(chart.points[0]!.note).toMatch(/by sex/);
+    expect(renderSvg(chart)).toContain('kön okänt');
   });
 
   it('uses the region’s selection: a reference left out is not drawn', () => {
@@ -73,6 +75,7 @@ describe('the SVG', () => {
   it('chooses round value lines', () => {
     expect(valueTicks(2.1, 17.3)).toEqual({ lo: 2, hi: 18, step: 2 });
     expect(valueTicks(44, 121)).toEqual({ lo: 40, hi: 130, step: 10 });
+    expect(valueTicks(12, 12)).toEqual({ lo: 11, hi: 13, step: 0.2 });
   });
 
   it('draws the channels, the points and the source, escaping text', () => {

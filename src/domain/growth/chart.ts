@@ -77,11 +77,11 @@ export function scorePoint(p: Measurement, tables: readonly Table[], sex: Sex | 
   return { ...p, sdScore: round(z, 2), percentile: round(percentile(z), 1), reference: table.reference.id };
 }
 
-/** The default span: the smallest usual chart (1, 2, 5, 10, 19 years) that holds every point. */
-export function defaultSpan(points: readonly Measurement[]): { fromDays: number; toDays: number } {
-  const last = Math.max(0, ...points.map((p) => p.ageDays));
+/** The default span: the smallest usual chart (1, 2, 5, 10, 19 years) that holds every point (and starts before it ends). */
+export function defaultSpan(points: readonly Measurement[], fromDays = 0): { fromDays: number; toDays: number } {
+  const last = Math.max(fromDays + 1, ...points.map((p) => p.ageDays));
   const windows = [365, 730, 1826, 3652, 6939];
-  return { fromDays: 0, toDays: windows.find((w) => w >= last) ?? last };
+  return { fromDays, toDays: windows.find((w) => w >= last) ?? last };
 }
 
 const CURVE_STEPS = 120;
@@ -119,8 +119,8 @@ export interface ChartInput {
 }
 
 export function buildChart(input: ChartInput): Chart {
-  const auto = defaultSpan(input.measurements);
-  const span = { fromDays: input.span?.fromDays ?? auto.fromDays, toDays: input.span?.toDays ?? auto.toDays };
+  const auto = defaultSpan(input.measurements, input.span?.fromDays);
+  const span = { fromDays: auto.fromDays, toDays: input.span?.toDays ?? auto.toDays };
   const inSpan = input.measurements.filter((m) => m.ageDays >= span.fromDays && m.ageDays <= span.toDays);
   const points = inSpan.map((m) => scorePoint(m, input.tables, input.sex));
   const used = input.tables.filter((t) => curveAges([t], span).some((a) => covers(t, a)));

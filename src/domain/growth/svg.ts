@@ -65,6 +65,8 @@ function range(from: number, to: number, step: number): number[] {
 
 /** Round value ticks: a step of 1, 2 or 5 × 10ⁿ giving 6–14 lines. */
 export function valueTicks(lo: number, hi: number): { lo: number; hi: number; step: number } {
+  // One value and no curves (a child who is neither male nor female, measured once): a band around it.
+  if (!(hi - lo > 1e-6)) return valueTicks(lo - 1, hi + 1);
   const raw = (hi - lo) / 10;
   const pow = 10 ** Math.floor(Math.log10(raw));
   const step = [1, 2, 5, 10].map((f) => f * pow).find((s) => s >= raw) ?? 10 * pow;
