@@ -66,6 +66,10 @@ export async function openDb(config: Config): Promise<Db> {
 /** Opens the database (or uses `db`), applies migrations and builds everything a request needs. */
 export async function createDeps(config: Config, log: Logger, db?: Db): Promise<Deps> {
   const { resourceTypes, resourceTypeSet } = loadDefinitions();
+  // Before the database opens: a wrong reference file stops the start with one line naming it.
+  const growth = await loadGrowthReferences(config.growth.referencesDir).catch((err: Error) => {
+    throw new Error(`growth references (LOTS_GROWTH_REFERENCES=${config.growth.referencesDir}): ${err.message}`);
+  });
   const database = db ?? (await openDb(config));
   const applied = await migrate(database);
   if (applied.length) log.info('migrations applied', { migrations: applied });
@@ -84,7 +88,6 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   const reindexer = createReindexer({ db: database, registry: searchParams, indexer, log });
   await reindexer.sync();
   reindexer.start();
-  const growth = await loadGrowthReferences(config.growth.referencesDir);
   const pageTokens = createPageTokenCodec(await serverKey(database, 'page-token'));
   const audit = createAuditQueue((events: AuditEvent[]) => store.createMany(events).then(() => undefined), log);
   const fhir: FhirContext = {
