@@ -259,6 +259,12 @@ describe('SVG', () => {
     expect(res.text).toContain('Ålder (år)');
   });
 
+  it('answers JSON when the Accept header prefers it (q-values)', async () => {
+    const res = await chart('ebba', 'measure=weight', { headers: { accept: 'image/svg+xml;q=0.5, application/fhir+json' } });
+    expect(res.status).toBe(200);
+    expect(res.body.resourceType).toBe('Parameters');
+  });
+
   it('other interactions still answer 406 to an SVG-only Accept', async () => {
     const res = await t.request('GET', 'Patient/ebba', { headers: { accept: 'image/svg+xml' } });
     expect(res.status).toBe(406);
