@@ -3,6 +3,7 @@
  * parameters are shared with the raw SQL, which parses and compiles the same ones.
  */
 import { namePrefix, observation, patient, pick, transactionBundle } from './fixtures.js';
+import { growthChartPath } from './growth.js';
 import type { HttpOp } from './load.js';
 
 export const OPERATIONS = [
@@ -12,6 +13,7 @@ export const OPERATIONS = [
   { key: 'search-observation', label: 'search Observation?subject&code' },
   { key: 'search-patient', label: 'search Patient?name=<3 letters>' },
   { key: 'transaction', label: 'transaction 1 Patient + 20 Obs' },
+  { key: 'growth-chart', label: '$growth-chart, child with 60 weights' },
 ] as const;
 
 export type OpKey = (typeof OPERATIONS)[number]['key'];
@@ -35,5 +37,6 @@ export function httpOps(basePath: string, ids: readonly string[]): Record<OpKey,
     'search-observation': get(() => `${basePath}/Observation?${query(observationSearch(ids))}`),
     'search-patient': get(() => `${basePath}/Patient?${query(patientSearch())}`),
     transaction: post(basePath, () => transactionBundle('load', 1, 20)),
+    'growth-chart': get(() => growthChartPath(basePath)),
   };
 }

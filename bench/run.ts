@@ -13,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { analyze, autovacuumOn, benchDb, importDb } from './databases.js';
 import { corpusFiles, CORPUS, runImport } from './import.js';
 import { runLoad } from './load.js';
+import { prepareGrowthChildren } from './growth.js';
 import { httpOps, observationSearch, OPERATIONS, patientSearch } from './operations.js';
 import { pgliteRawDb, pgRawDb, rawStatements, timeRaw, type RawDb } from './raw-sql.js';
 import { formatReport, GROWN, judge, MEMORY_TARGET_MB, writeReport, type Report, type Row } from './report.js';
@@ -107,6 +108,7 @@ try {
   // A server: the raw SQL right after each operation, so both see the same load from the rest of the machine.
   const rawNow = db.DATABASE_URL ? pgRawDb(db.DATABASE_URL, connections) : undefined;
   try {
+    if (wanted('growth-chart')) await prepareGrowthChildren(server);
     const ops = httpOps(new URL(server.base).pathname, ids);
     for (const op of OPERATIONS.filter((o) => wanted(o.key))) {
       if (warmup > 0) await runLoad(server, ops[op.key], warmup, connections);

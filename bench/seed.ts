@@ -29,7 +29,7 @@ async function send(url: string, init: RequestInit, tries = 3): Promise<Response
   }
 }
 
-async function fhir(server: Server, method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
+export async function fhir(server: Server, method: string, url: string, body?: unknown): Promise<Record<string, unknown>> {
   const res = await send(url.startsWith('http') ? url : `${server.base}/${url}`, {
     method,
     headers: {

@@ -25,6 +25,8 @@ import { extensionDefinitions } from './fhir/validation/index.js';
 import { checkResponseAgainstForm } from './domain/response-against-form.js';
 import { checkTriageRules } from './domain/triage/check-rules.js';
 import { createRepository, type RepositoryDeps } from './domain/repository.js';
+import { loadGrowthReferences } from './domain/growth/load-references.js';
+import { checkGrowthUnits } from './domain/growth/measures.js';
 import { checkRulesAgainstForm } from './domain/triage/form-consistency.js';
 import { mountAuthRoutes, authUrls } from './http/auth/routes.js';
 import { smartConfiguration } from './http/auth/smart-configuration.js';
@@ -76,6 +78,10 @@ export async function openDb(config: Config): Promise<Db> {
 /** Opens the database (or uses `db`), applies migrations and builds everything a request needs. */
 export async function createDeps(config: Config, log: Logger, db?: Db): Promise<Deps> {
   const { resourceTypes, resourceTypeSet } = loadDefinitions();
+  // Before the database opens: a wrong reference file stops the start with one line naming it.
+  const growth = await loadGrowthReferences(config.growth.referencesDir).catch((err: Error) => {
+    throw new Error(`growth references (LOTS_GROWTH_REFERENCES=${config.growth.referencesDir}): ${err.message}`);
+  });
   const database = db ?? (await openDb(config));
   const applied = await migrate(database);
   if (applied.length) log.info('migrations applied', { migrations: applied });
@@ -83,7 +89,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   const conformance = await loadProfileResources();
   const validator: Validator = createValidator({
     profiles: profilesByUrl(conformance),
-    checks: [checkRequiredBindings, checkTriageRules],
+    checks: [checkRequiredBindings, checkTriageRules, checkGrowthUnits],
     extensions: extensionDefinitions(conformance.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition')),
   });
   const searchParams = createSearchRegistry([...baseSearchParameters(), ...conformance.filter((r): r is SearchParameter => r.resourceType === 'SearchParameter')], resourceTypes);
@@ -112,6 +118,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     principal,
     access,
     audit,
+    growth,
   });
   const fhir = contextFor(UNRESTRICTED, { kind: 'unrestricted' });
   const server = fhir.repo.asServer({ onBehalfOf: UNRESTRICTED, software: 'lots-auth' });

@@ -2,6 +2,7 @@
  * @module config
  * Lots' settings, read from the environment and checked with zod. The only reader of `process.env`.
  */
+import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
 const logLevels = ['debug', 'info', 'warn', 'error', 'silent'] as const;
@@ -45,6 +46,7 @@ const schema = z.object({
   LOTS_OIDC_CLAIM_UNITS: z.string().default('units'),
   LOTS_OIDC_CLAIM_ROLES: z.string().default('roles'),
   LOTS_OIDC_CLAIM_CLIENT_ID: z.string().default('client_id'),
+  LOTS_GROWTH_REFERENCES: z.string().min(1).optional(),
 });
 
 export interface Config {
@@ -63,6 +65,8 @@ export interface Config {
   auth: AuthConfig;
   cases: { /** Working days a clinic has to answer a case. */ answerWorkingDays: number };
   booking: { /** Video meeting links when a clinic sets no pattern of its own; `{room}` is replaced. */ videoLinkPattern: string };
+  /** The folder of growth references (docs/growth.md); by default the WHO tables shipped in references/growth. */
+  growth: { referencesDir: string };
 }
 
 export interface AuthConfig {
@@ -105,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth: authConfig(s, baseUrl),
     cases: { answerWorkingDays: s.LOTS_CASE_ANSWER_WORKING_DAYS },
     booking: { videoLinkPattern: s.LOTS_VIDEO_LINK_PATTERN },
+    growth: { referencesDir: s.LOTS_GROWTH_REFERENCES ?? fileURLToPath(new URL('../references/growth', import.meta.url)) },
   };
 }
 

@@ -12,6 +12,7 @@ import type { SearchRegistry } from '../fhir/search/registry.js';
 import type { Validator } from '../fhir/validate.js';
 import type { Logger } from '../log.js';
 import type { Repository } from './repository.js';
+import type { GrowthReferences } from './growth/load-references.js';
 
 export interface DomainContext {
   config: Config;
@@ -26,4 +27,6 @@ export interface DomainContext {
   /** What the caller may reach, resolved for this request. */
   access: Access;
   audit: AuditQueue;
+  /** The growth references loaded at start (LOTS_GROWTH_REFERENCES). */
+  growth: GrowthReferences;
 }

@@ -28,6 +28,7 @@ export async function toFhirRequest(c: Context, basePath: string): Promise<FhirR
     ['if-modified-since', 'ifModifiedSince'],
     ['prefer', 'prefer'],
     ['last-event-id', 'lastEventId'],
+    ['accept', 'accept'],
   ] as const) {
     const v = c.req.header(name);
     if (v) h[key] = v;
@@ -63,10 +64,13 @@ async function readBody(c: Context, req: FhirRequest): Promise<void> {
 
 export async function handleFhir(c: Context, ctx: FhirContext, router: Router): Promise<Response> {
   const accept = c.req.header('accept');
-  // A stream's client asks for text/event-stream; its errors are still answered as FHIR JSON.
-  const mediaType = responseMediaType(c.req.query('_format') ?? null, accept?.includes('text/event-stream') ? undefined : accept);
+  // A stream's client asks for text/event-stream, a chart's for image/svg+xml (GET only); their errors
+  // are still answered as FHIR JSON, and a GET that cannot answer in SVG is 406 below.
+  const svg = c.req.method === 'GET' && accept?.includes('image/svg+xml') === true;
+  const mediaType = responseMediaType(c.req.query('_format') ?? null, accept?.includes('text/event-stream') || svg ? undefined : accept);
   const req = await toFhirRequest(c, ctx.config.basePath);
   const res = await router.handle(ctx, req);
+  if (svg && !res.stream && res.status < 300) responseMediaType(null, accept);
   if (mustRedact(ctx.principal)) {
     if (res.raw !== undefined) res.raw = redactJson(res.raw);
     else if (res.resource !== undefined) res.raw = redactJson(JSON.stringify(res.resource));

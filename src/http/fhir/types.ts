@@ -29,6 +29,8 @@ export interface RequestHeaders {
   prefer?: string;
   /** Server-Sent Events: the id of the last event a reconnecting client received. */
   lastEventId?: string;
+  /** For operations that answer in another media type too ($growth-chart: image/svg+xml). */
+  accept?: string;
 }
 
 export interface FhirResponse {
