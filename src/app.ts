@@ -28,6 +28,7 @@ import { handleFhir } from './http/fhir-endpoint.js';
 import { createFhirRouter } from './http/fhir/index.js';
 import type { FhirContext } from './http/fhir/types.js';
 import { authenticate } from './http/middleware/authenticate/index.js';
+import { drainBody } from './http/middleware/drain-body/index.js';
 import type { Logger } from './log.js';
 import { loadProfileResources, profilesByUrl } from './profiles.js';
 import type { Db } from './store/db/db.js';
@@ -146,6 +147,7 @@ export function createApp(deps: Deps): Hono {
 
   app.onError((err, c) => errorResponse(c, toFhirError(err, log)));
   app.notFound((c) => errorResponse(c, errors.notFound(`Nothing at ${new URL(c.req.url).pathname}; the FHIR API is at ${base}`)));
+  app.use('*', drainBody({ maxBytes: config.maxBodyBytes }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {

@@ -8,6 +8,7 @@
 import type { Parameters, Resource } from '@medplum/fhirtypes';
 import { errors, FhirError } from '../../fhir/error.js';
 import { applyFhirPathPatch } from '../../fhir/patch/fhirpath-patch.js';
+import { checkJsonLimits } from '../../fhir/json-limits.js';
 import { applyJsonPatch } from '../../fhir/patch/json-patch.js';
 import { readPolicy } from '../../domain/repository.js';
 import { isObject } from './body.js';
@@ -43,7 +44,8 @@ async function patchCurrent(ctx: FhirContext, req: FhirRequest, type: string, id
   if (ifMatch !== current.versionId) {
     throw errors.preconditionFailed(`If-Match expected version ${ifMatch} of ${type}/${id}, but the current version is ${current.versionId}`);
   }
-  const patched = applyBody(req, JSON.parse(current.json!) as Resource);
+  // The body was checked, but patches applied one after another could still nest a resource ever deeper.
+  const patched = checkJsonLimits(applyBody(req, JSON.parse(current.json!) as Resource));
   if (patched.resourceType !== type || patched.id !== id) {
     throw errors.unprocessable({ code: 'processing', diagnostics: 'A patch may not change the resourceType or id' });
   }
