@@ -76,6 +76,16 @@ describe('keys that name Object.prototype members', () => {
   });
 });
 
+describe('malformed values reaching the search index', () => {
+  it('does not crash indexing on an array where a string belongs (found by the property test)', async () => {
+    // The validator lets `"family": []` through (reported to issue 21); indexing now skips the value.
+    const res = await t.request('PUT', 'Patient/empty-family', { body: { resourceType: 'Patient', id: 'empty-family', name: [{ family: [] }] } });
+    expect(res.status).toBeLessThan(500);
+    const patch = await t.request('PATCH', 'Patient/empty-family', { body: [{ op: 'add', path: '/name/0/family', value: [] }], headers: JSON_PATCH });
+    expect(patch.status).toBeLessThan(500);
+  });
+});
+
 describe('NUL characters', () => {
   it('refuses a NUL in a string with 400 naming the element', async () => {
     const res = await t.request('POST', 'Patient', { body: { resourceType: 'Patient', name: [{ family: 'A\u0000B' }] } });
