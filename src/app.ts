@@ -29,6 +29,7 @@ import { createFhirRouter } from './http/fhir/index.js';
 import type { FhirContext } from './http/fhir/types.js';
 import { authenticate } from './http/middleware/authenticate/index.js';
 import { drainBody } from './http/middleware/drain-body/index.js';
+import { rateLimit } from './http/middleware/rate-limit/index.js';
 import type { Logger } from './log.js';
 import { loadProfileResources, profilesByUrl } from './profiles.js';
 import type { Db } from './store/db/db.js';
@@ -154,6 +155,9 @@ export function createApp(deps: Deps): Hono {
     const ready = await isMigrated(deps.db).catch(() => false);
     return c.json({ status: ready ? 'ready' : 'not ready' }, ready ? 200 : 503);
   });
+  const loginLimit = rateLimit(config.auth.loginRate);
+  app.use('/auth/token', loginLimit);
+  app.use('/auth/demo/token', loginLimit);
   mountAuthRoutes(app, deps);
   app.get(`${base}/.well-known/smart-configuration`, (c) => c.json(smartConfiguration(config.baseUrl, config.auth.demoLogin)));
 

@@ -36,6 +36,8 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9._-]+:.{12,}$/, 'must be id:secret, with a secret of at least 12 characters')
     .optional(),
   LOTS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  LOTS_LOGIN_RATE_PER_ADDRESS: z.coerce.number().int().positive().default(120),
+  LOTS_LOGIN_FAILURES_PER_CLIENT: z.coerce.number().int().positive().default(10),
   LOTS_OIDC_ISSUER: z.url().optional(),
   LOTS_OIDC_JWKS_URL: z.url().optional(),
   LOTS_OIDC_AUDIENCE: z.string().optional(),
@@ -71,6 +73,8 @@ export interface AuthConfig {
   demoLogin: boolean;
   bootstrapClient?: { id: string; secret: string };
   tokenTtlSeconds: number;
+  /** Token endpoint and demo login limits, per minute (429 with Retry-After beyond them). */
+  loginRate: { perAddress: number; failuresPerClient: number };
   oidc?: {
     issuer: string;
     jwksUrl: string;
@@ -113,6 +117,7 @@ function authConfig(s: z.infer<typeof schema>, baseUrl: string): AuthConfig {
     enabled: s.LOTS_AUTH === 'on',
     demoLogin: s.LOTS_DEMO_LOGIN ? s.LOTS_DEMO_LOGIN === 'on' : !s.DATABASE_URL,
     tokenTtlSeconds: s.LOTS_TOKEN_TTL_SECONDS,
+    loginRate: { perAddress: s.LOTS_LOGIN_RATE_PER_ADDRESS, failuresPerClient: s.LOTS_LOGIN_FAILURES_PER_CLIENT },
   };
   if (s.LOTS_BOOTSTRAP_CLIENT) {
     const i = s.LOTS_BOOTSTRAP_CLIENT.indexOf(':');
