@@ -153,7 +153,7 @@ export function createApp(deps: Deps): Hono {
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const ready = await isMigrated(deps.db).catch(() => false);
-    return c.json({ status: ready ? 'ready' : 'not ready' }, ready ? 200 : 503);
+    return c.json({ status: ready ? 'ready' : 'not ready' }, ready ? 200 : 503, ready ? {} : { 'Retry-After': '5' });
   });
   const loginLimit = rateLimit(config.auth.loginRate);
   app.use('/auth/token', loginLimit);

@@ -28,6 +28,7 @@ export type IssueType =
   | 'conflict'
   | 'exception'
   | 'timeout'
+  | 'transient'
   | 'too-costly'
   | 'informational';
 
