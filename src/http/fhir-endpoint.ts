@@ -72,6 +72,8 @@ export async function handleFhir(c: Context, ctx: FhirContext, router: Router): 
   const mediaType = responseMediaType(c.req.query('_format') ?? null, accept?.includes('text/event-stream') ? undefined : accept);
   const req = await toFhirRequest(c, ctx.config.basePath);
   const res = await router.handle(ctx, req);
+  // LOTS_AUDIT_READS=sync: no answer leaves before the AuditEvents of what it shows are stored.
+  if (ctx.config.auditReads === 'sync') await ctx.audit.flush(true);
   if (mustRedact(ctx.principal)) {
     if (res.raw !== undefined) res.raw = redactJson(res.raw);
     else if (res.resource !== undefined) res.raw = redactJson(JSON.stringify(res.resource));
