@@ -35,6 +35,8 @@ import { handleFhir } from './http/fhir-endpoint.js';
 import { createFhirRouter } from './http/fhir/index.js';
 import type { FhirContext } from './http/fhir/types.js';
 import { authenticate } from './http/middleware/authenticate/index.js';
+import { drainBody } from './http/middleware/drain-body/index.js';
+import { rateLimit } from './http/middleware/rate-limit/index.js';
 import type { Logger } from './log.js';
 import { loadProfileResources, profilesByUrl } from './profiles.js';
 import type { Db } from './store/db/db.js';
@@ -174,12 +176,16 @@ export function createApp(deps: Deps): Hono {
 
   app.onError((err, c) => errorResponse(c, toFhirError(err, log)));
   app.notFound((c) => errorResponse(c, errors.notFound(`Nothing at ${new URL(c.req.url).pathname}; the FHIR API is at ${base}`)));
+  app.use('*', drainBody({ maxBytes: config.maxBodyBytes }));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));
   app.get('/readyz', async (c) => {
     const ready = await isMigrated(deps.db).catch(() => false);
-    return c.json({ status: ready ? 'ready' : 'not ready' }, ready ? 200 : 503);
+    return c.json({ status: ready ? 'ready' : 'not ready' }, ready ? 200 : 503, ready ? {} : { 'Retry-After': '5' });
   });
+  const loginLimit = rateLimit(config.auth.loginRate);
+  app.use('/auth/token', loginLimit);
+  app.use('/auth/demo/token', loginLimit);
   mountAuthRoutes(app, deps);
   app.get(`${base}/.well-known/smart-configuration`, (c) => c.json(smartConfiguration(config.baseUrl, config.auth.demoLogin)));
 

@@ -37,6 +37,9 @@ const schema = z.object({
     .regex(/^[A-Za-z0-9._-]+:.{12,}$/, 'must be id:secret, with a secret of at least 12 characters')
     .optional(),
   LOTS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
+  LOTS_AUDIT_READS: z.enum(['queue', 'sync']).default('queue'),
+  LOTS_LOGIN_RATE_PER_ADDRESS: z.coerce.number().int().positive().default(120),
+  LOTS_LOGIN_FAILURES_PER_CLIENT: z.coerce.number().int().positive().default(10),
   LOTS_OIDC_ISSUER: z.url().optional(),
   LOTS_OIDC_JWKS_URL: z.url().optional(),
   LOTS_OIDC_AUDIENCE: z.string().optional(),
@@ -63,6 +66,8 @@ export interface Config {
   /** Most resources `_include`/`_revinclude` add to one page of a search (a warning says when cut). */
   maxIncludes: number;
   auth: AuthConfig;
+  /** `queue`: read AuditEvents are written in batches after the answer; `sync`: before it. */
+  auditReads: 'queue' | 'sync';
   cases: { /** Working days a clinic has to answer a case. */ answerWorkingDays: number };
   booking: { /** Video meeting links when a clinic sets no pattern of its own; `{room}` is replaced. */ videoLinkPattern: string };
   /** The folder of growth references (docs/growth.md); by default the WHO tables shipped in references/growth. */
@@ -75,6 +80,8 @@ export interface AuthConfig {
   demoLogin: boolean;
   bootstrapClient?: { id: string; secret: string };
   tokenTtlSeconds: number;
+  /** Token endpoint and demo login limits, per minute (429 with Retry-After beyond them). */
+  loginRate: { perAddress: number; failuresPerClient: number };
   oidc?: {
     issuer: string;
     jwksUrl: string;
@@ -107,6 +114,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     maxBundleEntries: s.LOTS_MAX_BUNDLE_ENTRIES,
     maxIncludes: s.LOTS_MAX_INCLUDES,
     auth: authConfig(s, baseUrl),
+    auditReads: s.LOTS_AUDIT_READS,
     cases: { answerWorkingDays: s.LOTS_CASE_ANSWER_WORKING_DAYS },
     booking: { videoLinkPattern: s.LOTS_VIDEO_LINK_PATTERN },
     growth: { referencesDir: s.LOTS_GROWTH_REFERENCES ?? fileURLToPath(new URL('../references/growth', import.meta.url)) },
@@ -118,6 +126,7 @@ function authConfig(s: z.infer<typeof schema>, baseUrl: string): AuthConfig {
     enabled: s.LOTS_AUTH === 'on',
     demoLogin: s.LOTS_DEMO_LOGIN ? s.LOTS_DEMO_LOGIN === 'on' : !s.DATABASE_URL,
     tokenTtlSeconds: s.LOTS_TOKEN_TTL_SECONDS,
+    loginRate: { perAddress: s.LOTS_LOGIN_RATE_PER_ADDRESS, failuresPerClient: s.LOTS_LOGIN_FAILURES_PER_CLIENT },
   };
   if (s.LOTS_BOOTSTRAP_CLIENT) {
     const i = s.LOTS_BOOTSTRAP_CLIENT.indexOf(':');

@@ -8,6 +8,7 @@
 import { readFile } from 'node:fs/promises';
 import type { Bundle, BundleEntry, Resource } from '@medplum/fhirtypes';
 import { FhirError } from '../fhir/error.js';
+import { checkJsonLimits, checkJsonTextDepth } from '../fhir/json-limits.js';
 import type { Router } from '../http/fhir/routes.js';
 import type { FhirContext, FhirRequest } from '../http/fhir/types.js';
 import { createProgress, type Progress } from './progress.js';
@@ -60,7 +61,9 @@ async function importFile(ctx: FhirContext, router: Router, file: string, progre
   if (file.endsWith('.ndjson') || file.endsWith('.jsonl')) return importNdjson(ctx, router, text, progress);
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    // The same limits as a request body: the file may come from anywhere.
+    checkJsonTextDepth(text);
+    json = checkJsonLimits(JSON.parse(text));
   } catch (err) {
     throw new Error(`not valid JSON: ${(err as Error).message}`);
   }
@@ -80,7 +83,8 @@ async function importNdjson(ctx: FhirContext, router: Router, text: string, prog
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
     try {
-      items.push({ resource: JSON.parse(line) as Resource, where: `line ${i + 1}` });
+      checkJsonTextDepth(line);
+      items.push({ resource: checkJsonLimits(JSON.parse(line)) as Resource, where: `line ${i + 1}` });
     } catch (err) {
       items.push({ resource: undefined, where: `line ${i + 1}`, error: `not valid JSON: ${(err as Error).message}` });
     }

@@ -29,6 +29,7 @@ export type IssueType =
   | 'conflict'
   | 'exception'
   | 'timeout'
+  | 'transient'
   | 'too-costly'
   | 'informational';
 

@@ -6,6 +6,7 @@
 import type { Context } from 'hono';
 import { mustRedact, redactJson } from '../auth/redact.js';
 import { errors, information } from '../fhir/error.js';
+import { checkJsonLimits, checkJsonTextDepth } from '../fhir/json-limits.js';
 import { bodyKind, responseMediaType } from './negotiate.js';
 import type { Router } from './fhir/routes.js';
 import type { FhirContext, FhirRequest, FhirResponse, Method } from './fhir/types.js';
@@ -55,11 +56,15 @@ async function readBody(c: Context, req: FhirRequest): Promise<void> {
     req.body = new URLSearchParams(text);
     return;
   }
+  // Depth is checked on the text first: parsing a body nested millions deep blocks the process for seconds.
+  checkJsonTextDepth(text);
+  let parsed: unknown;
   try {
-    req.body = JSON.parse(text);
+    parsed = JSON.parse(text);
   } catch (err) {
     throw errors.badRequest(`The body is not valid JSON: ${(err as Error).message}`);
   }
+  req.body = checkJsonLimits(parsed);
 }
 
 export async function handleFhir(c: Context, ctx: FhirContext, router: Router): Promise<Response> {
@@ -71,6 +76,8 @@ export async function handleFhir(c: Context, ctx: FhirContext, router: Router): 
   const req = await toFhirRequest(c, ctx.config.basePath);
   const res = await router.handle(ctx, req);
   if (svg && !res.stream && res.status < 300) responseMediaType(null, accept);
+  // LOTS_AUDIT_READS=sync: no answer leaves before the AuditEvents of what it shows are stored.
+  if (ctx.config.auditReads === 'sync') await ctx.audit.flush(true);
   if (mustRedact(ctx.principal)) {
     if (res.raw !== undefined) res.raw = redactJson(res.raw);
     else if (res.resource !== undefined) res.raw = redactJson(JSON.stringify(res.resource));

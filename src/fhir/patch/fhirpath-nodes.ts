@@ -18,6 +18,7 @@
 import fhirpath from 'fhirpath';
 import type { ResourceNode } from 'fhirpath';
 import r4 from 'fhirpath/fhir-context/r4';
+import { LINEAR_REGEX_FUNCTIONS } from '../fhirpath.js';
 
 export type JsonObject = Record<string, unknown>;
 
@@ -50,7 +51,7 @@ export function select(resource: JsonObject, path: string, fail: Fail): Selected
   let result: unknown[];
   try {
     const env = { resource, rootResource: resource };
-    result = fhirpath.evaluate(resource, quoteKeywordMembers(path), env, r4, { resolveInternalTypes: false, async: false });
+    result = fhirpath.evaluate(resource, quoteKeywordMembers(path), env, r4, { resolveInternalTypes: false, async: false, userInvocationTable: LINEAR_REGEX_FUNCTIONS });
   } catch (e) {
     throw fail(`the path could not be evaluated: ${e instanceof Error ? e.message : String(e)}`);
   }

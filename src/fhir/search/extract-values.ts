@@ -101,7 +101,7 @@ export function strings(tv: TypedValue): Str[] {
   const seen = new Set<string>();
   const out: Str[] = [];
   for (const p of parts) {
-    if (!p) continue;
+    if (!p || typeof p !== 'string') continue;
     const norm = normalizeString(p);
     if (!norm || seen.has(p)) continue;
     seen.add(p);

@@ -111,11 +111,23 @@ export function extract(registry: SearchRegistry, options: ExtractOptions, resou
     if (!everyParam && !mayHaveValues(resource, type, def)) continue;
     const atom = parsedExpression(type, def);
     if (!atom) continue;
-    const values = evalFhirPathTyped(atom, root);
+    const values = evalFhirPathTyped(atom, root).filter(wellFormed);
     if (values.length) addValues(out, def, values, options, root[0]!);
   }
   out.compartments = compartments(resource, out);
   return out;
+}
+
+/**
+ * Whether a value has the JavaScript shape its FHIR type needs. Indexing runs before some writes are
+ * validated (and the validator lets e.g. `"family": []` through), so a malformed value is skipped here
+ * rather than crashing an extractor with a TypeError (a 500).
+ */
+function wellFormed(tv: TypedValue): boolean {
+  const value: unknown = tv.value;
+  if (value === null || value === undefined || Array.isArray(value)) return false;
+  // Primitive FHIR types are spelled in lower case (string, dateTime, code); complex ones capitalised.
+  return /^[a-z]/.test(tv.type) ? typeof value !== 'object' : typeof value === 'object';
 }
 
 function addValues(out: IndexEntries, def: SearchParamDef, values: TypedValue[], options: ExtractOptions, resource: TypedValue): void {

@@ -73,3 +73,41 @@ describe('parseSearch', () => {
     }
   });
 });
+
+describe('search complexity limits', () => {
+  const refusal = (type: string, query: string): FhirError => {
+    try {
+      parse(type, query);
+    } catch (e) {
+      if (e instanceof FhirError) return e;
+      throw e;
+    }
+    throw new Error(`expected ${query} to be refused`);
+  };
+
+  it('follows chains up to 4 links and refuses a fifth with 400 too-costly', () => {
+    expect(parse('Observation', 'subject:Patient.organization.partof.partof.name=x').filters).toHaveLength(1);
+    const e = refusal('Observation', 'subject:Patient.organization.partof.partof.partof.name=x');
+    expect(e.status).toBe(400);
+    expect(e.issues[0]).toMatchObject({ code: 'too-costly' });
+  });
+
+  it('stops a chain through Reference(Any) before it multiplies across every resource type', () => {
+    // focus refers to Any: each untyped link tries every resource type (and so multiplies at depth).
+    expect(parse('Observation', 'focus.identifier=x').filters).toHaveLength(1);
+    expect(parse('Observation', 'focus:Patient.identifier=x&'.repeat(20)).filters).toHaveLength(20);
+    const e = refusal('Observation', Array.from({ length: 7 }, (_, i) => `focus.identifier=x${i}`).join('&'));
+    expect(e.issues[0]).toMatchObject({ code: 'too-costly', expression: ['focus'] });
+  });
+
+  it('counts _has links', () => {
+    expect(refusal('Patient', '_has:Observation:subject:_has:Observation:subject:_has:Observation:subject:_has:Observation:subject:_has:Observation:subject:code=x').issues[0]!.code).toBe('too-costly');
+  });
+
+  it('refuses OR lists over 500 values, searches over 100 parameters and over 30 include rules', () => {
+    expect((parse('Patient', `_id=${Array.from({ length: 500 }, (_, i) => `p${i}`).join(',')}`).filters[0] as ParamFilter).values).toHaveLength(500);
+    expect(refusal('Patient', `_id=${Array.from({ length: 501 }, (_, i) => `p${i}`).join(',')}`).issues[0]).toMatchObject({ code: 'too-costly', expression: ['_id'] });
+    expect(refusal('Patient', Array.from({ length: 101 }, (_, i) => `family=a${i}`).join('&')).issues[0]!.code).toBe('too-costly');
+    expect(refusal('Observation', Array.from({ length: 31 }, () => '_include=Observation:subject').join('&')).issues[0]!.code).toBe('too-costly');
+  });
+});

@@ -1,11 +1,11 @@
 /**
  * @module fhir/search/parse
  * URL query -> SearchRequest (https://hl7.org/fhir/R4/search.html): parameters with modifiers and
- * prefixes, comma = OR, repetition = AND, chains to any depth, `_has`, `_include`/`_revinclude`
+ * prefixes, comma = OR, repetition = AND, chains and `_has` (within SEARCH_LIMITS), `_has`, `_include`/`_revinclude`
  * (`:iterate`, `*`), `_sort`, `_count`, `_total`, `_summary`, `_elements`. Unknown parameters fail
  * under `Prefer: handling=strict` and are ignored (and reported) under lenient, the default.
  */
-import { errors } from '../error.js';
+import { errors, FhirError } from '../error.js';
 import type { SearchRegistry, SearchParamDef } from './registry.js';
 import type { Filter, IncludeRule, ParamFilter, ParsedValue, SearchRequest, SortRule, SummaryMode } from './request.js';
 import { parseValue, splitUnescaped, unescape } from './parse-value.js';
@@ -36,6 +36,31 @@ const MODIFIERS: Record<string, readonly string[]> = {
 
 class Unknown extends Error {}
 
+/**
+ * Limits on one search's complexity, so a URL cannot make the server plan an unbounded statement:
+ * a chain through `Reference(Any)` tries every resource type at each link (146^links without a bound).
+ * Generous for real clients; beyond them the answer is 400 too-costly, naming the parameter.
+ */
+export const SEARCH_LIMITS = {
+  /** Links in one chain or `_has` path (`subject.organization.partOf.name` has 3). */
+  chainLinks: 4,
+  /** Parameters tried for resource types while resolving one search's chains and `_has`. */
+  chainFanOut: 1000,
+  /** Values in one comma-separated OR list. */
+  orValues: 500,
+  /** Search parameters (filters) in one search. */
+  filters: 100,
+  /** `_include` and `_revinclude` rules in one search. */
+  includes: 30,
+};
+
+function tooCostly(diagnostics: string, name: string): FhirError {
+  return new FhirError(400, { code: 'too-costly', diagnostics, expression: [name] });
+}
+
+/** Chain steps tried per search being parsed (a WeakMap keeps the SearchRequest type unchanged). */
+const fanOut = new WeakMap<SearchRequest, number>();
+
 export function parseSearch(types: string[], params: Iterable<[string, string]>, o: ParseOptions): SearchRequest {
   const req: SearchRequest = { types, filters: [], sort: [], count: o.defaultCount, include: [], revinclude: [], used: [], ignored: [], pending: [] };
   for (const [name, value] of params) {
@@ -45,6 +70,9 @@ export function parseSearch(types: string[], params: Iterable<[string, string]>,
       if (used !== undefined) req.used.push([name, used]);
       else if (value === '' && !name.endsWith(':missing')) continue;
       else {
+        const links = (name.match(/\./g)?.length ?? 0) + (name.match(/(^|:)_has:/g)?.length ?? 0);
+        if (links > SEARCH_LIMITS.chainLinks) throw tooCostly(`${name} has ${links} chain links; this server follows at most ${SEARCH_LIMITS.chainLinks}`, name);
+        if (req.filters.length >= SEARCH_LIMITS.filters) throw tooCostly(`The search has more than ${SEARCH_LIMITS.filters} parameters`, name);
         req.filters.push(parseFilter(types, name, value, o, req));
         req.used.push([name, value]);
       }
@@ -95,6 +123,9 @@ function parseResultParam(req: SearchRequest, name: string, value: string, o: Pa
   }
   const include = /^_(rev)?include(:iterate|:recurse)?$/.exec(name);
   if (!include) return undefined;
+  if (req.include.length + req.revinclude.length >= SEARCH_LIMITS.includes) {
+    throw tooCostly(`The search has more than ${SEARCH_LIMITS.includes} _include and _revinclude rules`, name);
+  }
   const rule = parseInclude(value, !!include[2], !!include[1], o);
   (include[1] ? req.revinclude : req.include).push(rule);
   return value;
@@ -172,7 +203,9 @@ function parseParam(def: SearchParamDef, code: string, modifier: string | undefi
   const filter: ParamFilter = { kind: 'param', def, values: [] };
   if (modifier) filter.modifier = modifier;
   const valueType = modifier === 'text' || modifier === 'identifier' ? (modifier === 'text' ? 'string' : 'token') : def.type;
-  for (const raw of splitUnescaped(value, ',')) {
+  const ors = splitUnescaped(value, ',');
+  if (ors.length > SEARCH_LIMITS.orValues) throw tooCostly(`${name} has ${ors.length} values; this server takes at most ${SEARCH_LIMITS.orValues} in one OR list`, name);
+  for (const raw of ors) {
     if (raw === '') continue;
     if (def.type === 'token' && modifier && CODE_SET_MODIFIERS.has(modifier)) filter.values.push(codeSet(modifier, raw, name));
     else filter.values.push(def.type === 'composite' ? parseComposite(def, raw, name, o) : parseValue(valueType, raw, name, modifier, o.baseUrl));
@@ -211,6 +244,11 @@ function parseChain(types: string[], def: SearchParamDef, modifier: string | und
   const nextName = rest;
   const resolved = targets
     .map((type) => {
+      const tried = (fanOut.get(req) ?? 0) + 1;
+      fanOut.set(req, tried);
+      if (tried > SEARCH_LIMITS.chainFanOut) {
+        throw tooCostly(`The chains of this search reach too many resource types; name the target type (e.g. ${def.code}:Patient.name)`, def.code);
+      }
       try {
         return { type, next: parseFilter([type], nextName, value, o, req) };
       } catch (err) {

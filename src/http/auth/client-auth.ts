@@ -4,8 +4,9 @@
  * private_key_jwt (a JWT signed with a key the client registered, as SMART Backend Services do),
  * whose jti may be used once.
  */
+import { randomBytes } from 'node:crypto';
 import { createLocalJWKSet, jwtVerify } from 'jose';
-import { getClient, rememberAssertion, secretMatches, type Client } from '../../auth/clients.js';
+import { getClient, hashSecret, rememberAssertion, secretMatches, type Client } from '../../auth/clients.js';
 import type { Queryable } from '../../store/db/db.js';
 import { OAuthError } from './oauth-error.js';
 
@@ -20,9 +21,14 @@ export async function authenticateClient(db: Queryable, authorization: string | 
   const [id, secret] = basicCredentials(authorization) ?? [form.get('client_id'), form.get('client_secret')];
   if (!id || !secret) throw new OAuthError(401, 'invalid_client', 'Authenticate the client with HTTP Basic (client_secret_basic) or a client_assertion (private_key_jwt)');
   const client = await getClient(db, id);
-  if (!client?.secretHash || !(await secretMatches(secret, client.secretHash))) throw new OAuthError(401, 'invalid_client', 'Unknown client or wrong secret');
+  // An unknown client costs the same scrypt as a known one, so timing does not tell which ids exist.
+  const matches = await secretMatches(secret, client?.secretHash ?? (await unknownClientHash()));
+  if (!client?.secretHash || !matches) throw new OAuthError(401, 'invalid_client', 'Unknown client or wrong secret');
   return client;
 }
+
+let dummyHash: Promise<string> | undefined;
+const unknownClientHash = () => (dummyHash ??= hashSecret(randomBytes(24).toString('base64url')));
 
 function basicCredentials(header: string | undefined): [string, string] | undefined {
   const m = /^Basic\s+(.+)$/i.exec(header ?? '');
@@ -30,7 +36,11 @@ function basicCredentials(header: string | undefined): [string, string] | undefi
   const decoded = Buffer.from(m[1]!, 'base64').toString('utf8');
   const i = decoded.indexOf(':');
   if (i < 0) return undefined;
-  return [decodeURIComponent(decoded.slice(0, i)), decodeURIComponent(decoded.slice(i + 1))];
+  try {
+    return [decodeURIComponent(decoded.slice(0, i)), decodeURIComponent(decoded.slice(i + 1))];
+  } catch {
+    throw new OAuthError(401, 'invalid_client', 'The Basic credentials are not valid percent-encoding (RFC 6749 section 2.3.1)');
+  }
 }
 
 async function byAssertion(db: Queryable, assertion: string, tokenUrl: string): Promise<Client> {
@@ -42,7 +52,8 @@ async function byAssertion(db: Queryable, assertion: string, tokenUrl: string): 
   }
   const id = typeof claims.iss === 'string' ? claims.iss : '';
   const client = await getClient(db, id);
-  if (!client?.jwks) throw new OAuthError(401, 'invalid_client', `No client "${id}" with a registered key`);
+  // The same answer as a bad signature: the error does not tell which client ids exist.
+  if (!client?.jwks) throw new OAuthError(401, 'invalid_client', 'client_assertion rejected: unknown client or no registered key');
   let payload;
   try {
     ({ payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks), { issuer: id, subject: id, audience: tokenUrl, requiredClaims: ['exp', 'jti'] }));

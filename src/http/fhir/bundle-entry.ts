@@ -5,6 +5,7 @@
  */
 import type { Binary, BundleEntry } from '@medplum/fhirtypes';
 import { errors } from '../../fhir/error.js';
+import { checkJsonLimits, checkJsonTextDepth } from '../../fhir/json-limits.js';
 import type { EntryParts } from '../../fhir/bundle.js';
 import type { FhirContext, FhirRequest, FhirResponse, Method } from './types.js';
 
@@ -20,7 +21,7 @@ export function entryRequest(ctx: FhirContext, entry: BundleEntry, prefer: strin
   const [path = '', query = ''] = url.replace(/^\//, '').split(/\?(.*)/s);
   const req: FhirRequest = {
     method: r.method as Method,
-    segments: path.split('/').filter(Boolean).map((s) => decodeURIComponent(s)),
+    segments: path.split('/').filter(Boolean).map(decodeEntrySegment),
     query: new URLSearchParams(query),
     headers: {},
   };
@@ -33,15 +34,26 @@ export function entryRequest(ctx: FhirContext, entry: BundleEntry, prefer: strin
   return req;
 }
 
+function decodeEntrySegment(s: string): string {
+  try {
+    return decodeURIComponent(s);
+  } catch {
+    throw errors.badRequest(`request.url has a path segment that is not valid percent-encoding: ${s}`);
+  }
+}
+
 /** A PATCH entry carries a JSON Patch as a Binary, or a FHIRPath Patch as Parameters. */
 function setBody(req: FhirRequest, resource: NonNullable<BundleEntry['resource']>): void {
   if (req.method === 'PATCH' && resource.resourceType === 'Binary') {
     const bin = resource as Binary;
+    const text = Buffer.from(bin.data ?? '', 'base64').toString('utf8');
+    checkJsonTextDepth(text);
     try {
-      req.body = JSON.parse(Buffer.from(bin.data ?? '', 'base64').toString('utf8'));
+      req.body = JSON.parse(text);
     } catch {
       throw errors.badRequest('The PATCH entry\'s Binary does not hold a JSON Patch document');
     }
+    checkJsonLimits(req.body);
     req.contentType = 'application/json-patch+json';
     return;
   }

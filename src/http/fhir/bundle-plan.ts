@@ -17,6 +17,7 @@ export function checkBundle(body: unknown, maxEntries: number): Bundle {
   if (bundle.type !== 'batch' && bundle.type !== 'transaction') {
     throw errors.badRequest(`Bundle.type must be batch or transaction to be processed; got ${bundle.type ?? 'none'}`, ['Bundle.type']);
   }
+  if (bundle.entry !== undefined && !Array.isArray(bundle.entry)) throw errors.badRequest('Bundle.entry must be an array of entries', ['Bundle.entry']);
   const n = bundle.entry?.length ?? 0;
   if (n > maxEntries) {
     throw errors.tooLarge(`The Bundle has ${n} entries; this server takes at most ${maxEntries} per ${bundle.type} (LOTS_MAX_BUNDLE_ENTRIES)`);
@@ -25,12 +26,26 @@ export function checkBundle(body: unknown, maxEntries: number): Bundle {
   return bundle;
 }
 
-function checkEntry(e: BundleEntry, i: number): void {
-  const where = [`Bundle.entry[${i}].request`];
-  if (!e.request?.method || !e.request.url) throw errors.badRequest(`Entry ${i} needs request.method and request.url`, where);
-  if (!(e.request.method in ORDER)) throw errors.badRequest(`Entry ${i}: request.method ${e.request.method} is not supported`, where);
-  if ((e.request.method === 'POST' || e.request.method === 'PUT') && !e.resource && !e.request.url.includes('$')) {
-    throw errors.badRequest(`Entry ${i}: a ${e.request.method} needs a resource`, [`Bundle.entry[${i}].resource`]);
+const OPTIONAL_STRINGS = ['ifMatch', 'ifNoneMatch', 'ifNoneExist', 'ifModifiedSince'] as const;
+
+/** The entry's shape, checked before anything reads it: a Bundle is not validated as a whole. */
+function checkEntry(e: unknown, i: number): void {
+  const at = `Bundle.entry[${i}]`;
+  if (!isObject(e)) throw errors.badRequest(`Entry ${i} must be an object with a request`, [at]);
+  if (e.fullUrl !== undefined && typeof e.fullUrl !== 'string') throw errors.badRequest(`Entry ${i}: fullUrl must be a string`, [`${at}.fullUrl`]);
+  if (e.resource !== undefined && !(isObject(e.resource) && typeof e.resource.resourceType === 'string')) {
+    throw errors.badRequest(`Entry ${i}: resource must be a FHIR resource (an object with a resourceType)`, [`${at}.resource`]);
+  }
+  const where = [`${at}.request`];
+  const r = e.request;
+  if (!isObject(r) || !r.method || !r.url) throw errors.badRequest(`Entry ${i} needs request.method and request.url`, where);
+  if (typeof r.method !== 'string' || !Object.hasOwn(ORDER, r.method)) throw errors.badRequest(`Entry ${i}: request.method ${String(r.method)} is not supported`, where);
+  if (typeof r.url !== 'string') throw errors.badRequest(`Entry ${i}: request.url must be a string`, [`${at}.request.url`]);
+  for (const key of OPTIONAL_STRINGS) {
+    if (r[key] !== undefined && typeof r[key] !== 'string') throw errors.badRequest(`Entry ${i}: request.${key} must be a string`, [`${at}.request.${key}`]);
+  }
+  if ((r.method === 'POST' || r.method === 'PUT') && !e.resource && !r.url.includes('$')) {
+    throw errors.badRequest(`Entry ${i}: a ${r.method} needs a resource`, [`${at}.resource`]);
   }
 }
 

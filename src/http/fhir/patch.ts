@@ -8,6 +8,7 @@
 import type { Parameters, Resource } from '@medplum/fhirtypes';
 import { errors } from '../../fhir/error.js';
 import { applyFhirPathPatch } from '../../fhir/patch/fhirpath-patch.js';
+import { checkJsonLimits } from '../../fhir/json-limits.js';
 import { applyJsonPatch } from '../../fhir/patch/json-patch.js';
 import { isObject } from './body.js';
 import { parseETag, respondWritten } from './version-headers.js';
@@ -18,7 +19,8 @@ export const patch: Interaction = (ctx, req, { type, id }) => applyPatchTo(ctx, 
 /** Patches through the door, which locks, re-reads and retries (see `Repository.patch`). */
 export async function applyPatchTo(ctx: FhirContext, req: FhirRequest, type: string, id: string): Promise<FhirResponse> {
   const ifMatch = req.headers.ifMatch ? parseETag(req.headers.ifMatch) : undefined;
-  const { version, created } = await ctx.repo.patch(type, id, (current) => applyBody(req, current), ifMatch);
+  // The body was checked, but patches applied one after another could still nest a resource ever deeper.
+  const { version, created } = await ctx.repo.patch(type, id, (current) => checkJsonLimits(applyBody(req, current)), ifMatch);
   return respondWritten(ctx, version, created);
 }
 

@@ -36,7 +36,8 @@ export function preparedName(text: string): string | undefined {
 }
 
 export function createPgDb(url: string, poolSize = 10): Db {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, types });
+  // A bounded wait for a connection: while Postgres is away a request fails (503) instead of hanging.
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: 5_000 });
   // An idle client that loses its connection must not crash the process; the pool replaces it.
   pool.on('error', () => undefined);
   return poolDb(pool);
