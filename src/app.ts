@@ -48,6 +48,7 @@ import { createReindexer, recordReindexJobs, type Reindexer } from './store/rein
 import { createStatistics, type Statistics } from './store/statistics.js';
 import { serverKey } from './store/server-keys.js';
 import type { FhirStore } from './store/store.js';
+import { storedStructureDefinitions } from './store/conformance.js';
 
 export interface Deps {
   config: Config;
@@ -89,10 +90,14 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   if (applied.length) log.info('migrations applied', { migrations: applied });
   warmUpBindings();
   const conformance = await loadProfileResources();
+  // StructureDefinitions written through the API count from the next start; profiles/ wins on a clash.
+  // A stored profile is only usable with a snapshot (@medplum/core validates against the snapshot).
+  const stored = await storedStructureDefinitions(database);
+  const definitions = [...stored, ...conformance.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition')];
   const validator: Validator = createValidator({
-    profiles: profilesByUrl(conformance),
+    profiles: profilesByUrl([...stored.filter((sd) => sd.snapshot?.element?.length), ...conformance]),
     checks: [checkRequiredBindings, checkTriageRules, checkGrowthUnits],
-    extensions: extensionDefinitions(conformance.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition')),
+    extensions: extensionDefinitions(definitions),
   });
   const searchParams = createSearchRegistry([...baseSearchParameters(), ...conformance.filter((r): r is SearchParameter => r.resourceType === 'SearchParameter')], resourceTypes);
   const indexer = createExtractor(searchParams, { baseUrl: config.baseUrl });

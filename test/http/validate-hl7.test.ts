@@ -1,5 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestApp, type TestApp } from '../support/test-app.js';
+import { createDeps } from '../../src/app.js';
+import { loadConfig } from '../../src/config.js';
+import { silentLogger } from '../../src/log.js';
+import { BASE, createTestApp, type TestApp } from '../support/test-app.js';
 
 /**
  * The checks that bring Lots to HL7's validator (src/fhir/validation), as a client meets them: the same
@@ -132,5 +135,43 @@ describe('a QuestionnaireResponse against its Questionnaire, on every write', ()
   it('accepts a response to a form this server does not hold', async () => {
     const res = await t.request('POST', 'QuestionnaireResponse', { body: { ...response('completed', [{ linkId: 'x', answer: [{ valueString: 'y' }] }]), questionnaire: 'http://example.org/Questionnaire/okand' } });
     expect(res.status).toBe(201);
+  });
+});
+
+describe('StructureDefinitions written through the API', () => {
+  const URL_ = 'http://region.se/fhir/StructureDefinition/modersmal';
+  const definition = {
+    resourceType: 'StructureDefinition',
+    url: URL_,
+    name: 'Modersmal',
+    status: 'active',
+    kind: 'complex-type',
+    abstract: false,
+    context: [{ type: 'element', expression: 'Patient' }],
+    type: 'Extension',
+    baseDefinition: 'http://hl7.org/fhir/StructureDefinition/Extension',
+    derivation: 'constraint',
+    differential: {
+      element: [
+        { id: 'Extension', path: 'Extension', max: '1' },
+        { id: 'Extension.url', path: 'Extension.url', fixedUri: URL_ },
+        { id: 'Extension.value[x]', path: 'Extension.value[x]', min: 1, type: [{ code: 'string' }] },
+      ],
+    },
+  };
+
+  it('know their extensions from the next start', async () => {
+    expect((await t.request('POST', 'StructureDefinition', { body: definition })).status).toBe(201);
+    const deps = await createDeps(loadConfig({ BASE_URL: BASE, LOG_LEVEL: 'silent' }), silentLogger, t.deps.db);
+    try {
+      const validate = (r: object) => deps.fhir.validator.validate(r as any).map((i) => `${i.severity} ${i.expression?.[0]}`);
+      expect(validate({ resourceType: 'Patient', extension: [{ url: URL_, valueString: 'samiska' }] })).toEqual([]);
+      expect(validate({ resourceType: 'Patient', extension: [{ url: URL_, valueInteger: 3 }] })).toEqual(['error Patient.extension[0].valueInteger']);
+      expect(validate({ resourceType: 'Observation', status: 'final', code: { text: 'x' }, extension: [{ url: URL_, valueString: 'samiska' }] })).toEqual(['error Observation.extension[0]']);
+    } finally {
+      await deps.reindexer.stop();
+      await deps.statistics.stop();
+      await deps.audit.close();
+    }
   });
 });
