@@ -20,6 +20,7 @@ import { createSearchRegistry } from './fhir/search/registry.js';
 import { checkRequiredBindings, warmUpBindings } from './fhir/terminology/bindings.js';
 import { createValidator, type Validator } from './fhir/validate.js';
 import { checkTriageRules } from './domain/triage/check-rules.js';
+import { checkMonitoring } from './domain/monitoring/check-template.js';
 import { checkRulesAgainstForm } from './domain/triage/form-consistency.js';
 import { mountAuthRoutes, authUrls } from './http/auth/routes.js';
 import { smartConfiguration } from './http/auth/smart-configuration.js';
@@ -69,7 +70,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   if (applied.length) log.info('migrations applied', { migrations: applied });
   warmUpBindings();
   const conformance = await loadProfileResources();
-  const validator: Validator = createValidator({ profiles: profilesByUrl(conformance), checks: [checkRequiredBindings, checkTriageRules] });
+  const validator: Validator = createValidator({ profiles: profilesByUrl(conformance), checks: [checkRequiredBindings, checkTriageRules, checkMonitoring] });
   const searchParams = createSearchRegistry([...baseSearchParameters(), ...conformance.filter((r): r is SearchParameter => r.resourceType === 'SearchParameter')], resourceTypes);
   const indexer = createExtractor(searchParams, { baseUrl: config.baseUrl });
   // A SearchParameter written through the API indexes new writes at once and existing ones in the background.
