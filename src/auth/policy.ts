@@ -87,8 +87,9 @@ function ownedTask(r: string, units: string): string {
 
 /**
  * The patients of the units: listed there (an active EpisodeOfCare managed by the unit), with an open
- * case there (a Task owned by the unit), or with an appointment with the unit's staff, rooms or
- * services. An uncorrelated subquery: Postgres computes it once per statement.
+ * case there (a Task owned by the unit), with an appointment with the unit's staff, rooms or
+ * services, or with an active self-monitoring regime the unit performs (a ServiceRequest,
+ * domain/monitoring). An uncorrelated subquery: Postgres computes it once per statement.
  */
 export function unitPatients(b: Binder, units: string): string {
   const closed = b.bind(CLOSED_TASK, 'text[]');
@@ -108,6 +109,11 @@ export function unitPatients(b: Binder, units: string): string {
       join idx_reference a on a.resource_type = 'Appointment' and a.param = 'actor' and a.target_type = x.resource_type and a.target_id = x.id
       join idx_reference p on p.rid = a.rid and p.param = 'patient' and p.target_type = 'Patient'
       where o.resource_type in ('PractitionerRole', 'Location', 'HealthcareService') and o.param = 'organization' and o.target_type = 'Organization' and o.target_id = any(${units})
+    union
+    select 'Patient/' || p.target_id from idx_reference o join resource s on s.rid = o.rid and not s.deleted
+      join idx_reference p on p.rid = o.rid and p.param = 'patient' and p.target_type = 'Patient'
+      where o.resource_type = 'ServiceRequest' and o.param = 'performer' and o.target_type = 'Organization' and o.target_id = any(${units})
+        and exists (select 1 from idx_token st where st.rid = o.rid and st.param = 'status' and st.code = 'active')
   )::text[]`;
 }
 

@@ -5,8 +5,10 @@
 import { bookingOperations } from './booking.js';
 import { casesOperations } from './cases.js';
 import { everythingOperation } from './everything.js';
+import { enrollOperation } from './monitoring-enroll.js';
 import type { OperationDef } from './operation.js';
+import { applyOperation } from './plan-apply.js';
 import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
-export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations];
+export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, enrollOperation, applyOperation];
