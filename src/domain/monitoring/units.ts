@@ -19,7 +19,7 @@ export const PHYSIOLOGY: Readonly<Record<string, Physiology>> = {
   '8480-6': { unit: 'mm[Hg]', min: 40, max: 280 }, // systolic
   '8462-4': { unit: 'mm[Hg]', min: 20, max: 200 }, // diastolic
   '8867-4': { unit: '/min', min: 20, max: 250 }, // pulse
-  '29463-7': { unit: 'kg', min: 0.5, max: 400 }, // body weight
+  '29463-7': { unit: 'kg', min: 0.2, max: 400 }, // body weight
   '15074-8': { unit: 'mmol/L', min: 0.5, max: 60, molarMass: 180.156 }, // glucose, blood
   '2339-0': { unit: 'mg/dL', min: 9, max: 1081, molarMass: 180.156 }, // glucose, blood (mass)
   '59408-5': { unit: '%', min: 50, max: 100 }, // SpO2 by pulse oximetry

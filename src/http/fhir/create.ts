@@ -11,6 +11,7 @@ import { bodyResource } from './body.js';
 import { conditionalCreate } from './conditional.js';
 import { locationHeader, versionHeaders } from './version-headers.js';
 import { validateForWrite } from '../../domain/repository.js';
+import { prepareMeasurement } from '../../domain/monitoring/measure.js';
 import type { FhirContext, FhirResponse, Interaction } from './types.js';
 
 export const create: Interaction = async (ctx, req, { type }) => {
@@ -20,8 +21,23 @@ export const create: Interaction = async (ctx, req, { type }) => {
   return createOne(ctx, resource);
 };
 
-/** Validates, checks access and stores a new resource with its AuditEvents in one statement. */
+/**
+ * Validates, checks access and stores a new resource with its AuditEvents in one statement. A
+ * self-monitoring measurement is evaluated first, and what it causes is written in the same
+ * transaction (domain/monitoring/measure.ts).
+ */
 export async function createOne(ctx: FhirContext, resource: Resource): Promise<FhirResponse> {
+  const measured = resource.resourceType === 'Observation' ? await prepareMeasurement(ctx, resource) : undefined;
+  if (!measured) return storeOne(ctx, resource);
+  return ctx.store.transaction(async (store) => {
+    const tx = { ...ctx, store };
+    const res = await storeOne(tx, measured.evaluation.observation);
+    await measured.afterStore(tx, { ...measured.evaluation.observation, id: resource.id! });
+    return res;
+  });
+}
+
+async function storeOne(ctx: FhirContext, resource: Resource): Promise<FhirResponse> {
   await validateForWrite(ctx, resource);
   const compartments = compartmentsOf(ctx, resource);
   await checkWrite(ctx, resource, 'c', compartments);
