@@ -11,6 +11,7 @@ import { SQLSTATE, sqlState } from './db/db.js';
 import type { FhirStore, HistoryPage, HistoryQuery, StoredVersion } from './store.js';
 import { INDEX_TABLES, bulkInsertSql, indexInsertCtes } from './write-sql.js';
 import { searchCount, searchIncludes, searchPage } from './search/run.js';
+import { lastN, observationStats } from './observations.js';
 import { Binder } from './search/binder.js';
 import type { Predicate } from './search/compile.js';
 
@@ -188,6 +189,8 @@ function storeOn(db: Db, indexer: Indexer, hooks: StoreHooks): FhirStore {
     search: (req, opts = {}) => searchPage(db, req, opts),
     count: (req, opts = {}, estimate = false) => searchCount(db, req, opts, estimate),
     includes: (rows, include, revinclude, max, policy) => searchIncludes(db, rows, include, revinclude, max, policy),
+    lastN: (query) => lastN(db, query),
+    observationStats: (query) => observationStats(db, query),
 
     transaction(fn) {
       return db.transaction((tx) => fn(storeOn(tx, indexer, hooks)));

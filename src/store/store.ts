@@ -11,6 +11,8 @@ import type { Included, SearchPage, SearchRow } from './search/run.js';
 
 export type { CompileOptions, PageCursor, Predicate } from './search/compile.js';
 export type { SearchPage, SearchRow } from './search/run.js';
+export type { CodeFilter, LastNQuery, StatsQuery, StatsRow } from './observations.js';
+import type { LastNQuery, StatsQuery, StatsRow } from './observations.js';
 
 /** One stored version of a resource. */
 export interface StoredVersion {
@@ -93,6 +95,10 @@ export interface FhirStore {
   savepoint<T>(fn: (store: FhirStore) => Promise<T>): Promise<T>;
   /** Evaluates a boolean SQL expression (an access rule that depends on stored data). */
   holds(expression: (b: Binder) => string): Promise<boolean>;
+  /** The newest Observations per code of one patient (Observation/$lastn), with the caller's policy. */
+  lastN(query: LastNQuery): Promise<{ json: string; code: string }[]>;
+  /** Count, average, min and max per code over a period (Observation/$stats), with the caller's policy. */
+  observationStats(query: StatsQuery): Promise<StatsRow[]>;
   /** Serialises callers that use the same key until the enclosing transaction ends (e.g. conditional create). */
   lock(key: string): Promise<void>;
 }

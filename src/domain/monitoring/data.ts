@@ -9,7 +9,8 @@
 import type { CarePlan, Observation, Patient, PlanDefinition, Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
 import type { DomainContext } from '../context.js';
 import { asServer, findAsServer, readAsServer } from '../cases/server.js';
-import { createResource, readResource, searchResources, updateResource } from '../repository.js';
+import { auditRead, createResource, readPolicy, readResource, searchResources, updateResource } from '../repository.js';
+import type { LastNQuery, StatsQuery, StatsRow } from '../../store/store.js';
 
 export { asServer };
 
@@ -54,3 +55,20 @@ export function recentValues(ctx: DomainContext, patient: string, code: string, 
 /** Writes as the server on the caller's behalf (a Task for the care team made by a citizen's measurement). */
 export const writeAsServer = <T extends Resource>(ctx: DomainContext, resource: T): Promise<T> =>
   resource.meta?.versionId ? updateResource(asServer(ctx), resource) : createResource(asServer(ctx), resource);
+
+/** The newest values per code (the store's SQL), with the caller's search policy; logged as a read. */
+export async function lastNAsCaller(ctx: DomainContext, q: Omit<LastNQuery, 'policy'>): Promise<Observation[]> {
+  const policy = readPolicy(ctx, 's');
+  const rows = await ctx.store.lastN({ ...q, ...(policy ? { policy } : {}) });
+  const found = rows.map((r) => JSON.parse(r.json) as Observation);
+  auditRead(ctx, 'operation', found.map((o) => ({ resourceType: 'Observation', id: o.id!, compartments: [`Patient/${q.patient}`] })), `$lastn patient=Patient/${q.patient}`);
+  return found;
+}
+
+/** Statistics per code (the store's SQL), with the caller's search policy; logged as a read. */
+export async function statsAsCaller(ctx: DomainContext, q: Omit<StatsQuery, 'policy'>): Promise<StatsRow[]> {
+  const policy = readPolicy(ctx, 's');
+  const rows = await ctx.store.observationStats({ ...q, ...(policy ? { policy } : {}) });
+  if (rows.length) auditRead(ctx, 'operation', [{ resourceType: 'Observation', id: '$stats', compartments: [`Patient/${q.patient}`] }], `$stats patient=Patient/${q.patient}`);
+  return rows;
+}

@@ -42,3 +42,34 @@ export const applySchema = z.strictObject({
   subject: one(reference('Patient')),
   organization: optionalOne(reference('Organization')),
 });
+
+const ref = z.union([z.object({ reference: z.string() }).transform((r) => r.reference), z.string().min(1)], { error: 'must be a reference to a Patient' });
+const tokens = z.array(z.union([z.string().min(1), z.object({ system: z.string().optional(), code: z.string() }).transform((c) => (c.system ? `${c.system}|${c.code}` : c.code))])).optional();
+
+export const lastnSchema = z.strictObject({
+  patient: optionalOne(ref),
+  subject: optionalOne(ref),
+  code: tokens,
+  category: tokens,
+  max: optionalOne(z.union([z.number(), z.string().regex(/^\d+$/, 'must be a whole number').transform(Number)]).pipe(z.number().int().min(1, 'must be at least 1').max(100, 'must be at most 100'))),
+});
+
+const instant = z.string().regex(/^\d{4}-\d{2}-\d{2}(T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:\d{2}))?$/, 'must be a date or dateTime');
+const periodString = z.string().transform((v, c) => {
+  const [start, end, ...rest] = v.split('/');
+  if (rest.length || !start || !end || !instant.safeParse(start).success || !instant.safeParse(end).success) {
+    c.addIssue({ code: 'custom', message: 'must be start/end, e.g. 2026-11-01/2026-12-01' });
+    return z.NEVER;
+  }
+  return { start, end };
+});
+const periodValue = z.object({ start: instant, end: instant }).transform((p) => p);
+
+export const statsSchema = z.strictObject({
+  patient: optionalOne(ref),
+  subject: optionalOne(ref),
+  code: tokens,
+  statistic: z.array(z.string().min(1)).optional(),
+  period: optionalOne(z.union([periodString, periodValue])),
+  duration: optionalOne(z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of hours').transform(Number)])),
+});

@@ -6,9 +6,11 @@ import { bookingOperations } from './booking.js';
 import { casesOperations } from './cases.js';
 import { everythingOperation } from './everything.js';
 import { enrollOperation } from './monitoring-enroll.js';
+import { lastnOperation } from './observation-lastn.js';
+import { statsOperation } from './observation-stats.js';
 import type { OperationDef } from './operation.js';
 import { applyOperation } from './plan-apply.js';
 import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
-export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, enrollOperation, applyOperation];
+export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, enrollOperation, applyOperation, lastnOperation, statsOperation];
