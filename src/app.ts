@@ -21,6 +21,7 @@ import { checkRequiredBindings, warmUpBindings } from './fhir/terminology/bindin
 import { createValidator, type Validator } from './fhir/validate.js';
 import { checkTriageRules } from './domain/triage/check-rules.js';
 import { checkMonitoring } from './domain/monitoring/check-template.js';
+import { startMissingChecks } from './domain/monitoring/missing-timer.js';
 import { checkRulesAgainstForm } from './domain/triage/form-consistency.js';
 import { mountAuthRoutes, authUrls } from './http/auth/routes.js';
 import { smartConfiguration } from './http/auth/smart-configuration.js';
@@ -105,6 +106,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     key: JSON.parse((await serverKey(database, 'token-signing', async () => Buffer.from(JSON.stringify(await generateSigningKey())))).toString('utf8')),
     ...(config.auth.oidc ? { oidc: config.auth.oidc } : {}),
   });
+  const missingChecks = startMissingChecks(fhir, config.monitoring, log);
   const deps: Deps = {
     config,
     db: database,
@@ -115,6 +117,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     reindexer,
     statistics,
     async close() {
+      await missingChecks.stop();
       await reindexer.stop();
       await statistics.stop();
       await audit.close();

@@ -26,6 +26,8 @@ const schema = z.object({
   LOTS_MAX_INCLUDES: z.coerce.number().int().positive().default(1000),
   LOTS_AUTH: z.enum(['on', 'off']).default('on'),
   LOTS_CASE_ANSWER_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(2),
+  LOTS_MONITORING_CHECK_SECONDS: z.coerce.number().int().min(0).default(3600),
+  LOTS_MONITORING_GRACE_HOURS: z.coerce.number().min(0).max(168).default(6),
   LOTS_VIDEO_LINK_PATTERN: z
     .string()
     .regex(/^https:\/\/[^\s{}]+.*\{room\}/, 'must be an https URL containing {room}')
@@ -63,6 +65,8 @@ export interface Config {
   auth: AuthConfig;
   cases: { /** Working days a clinic has to answer a case. */ answerWorkingDays: number };
   booking: { /** Video meeting links when a clinic sets no pattern of its own; `{room}` is replaced. */ videoLinkPattern: string };
+  /** Self-monitoring: how often the missing-measurement check runs (0: never), and the grace after a period. */
+  monitoring: { checkSeconds: number; graceHours: number };
 }
 
 export interface AuthConfig {
@@ -105,6 +109,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth: authConfig(s, baseUrl),
     cases: { answerWorkingDays: s.LOTS_CASE_ANSWER_WORKING_DAYS },
     booking: { videoLinkPattern: s.LOTS_VIDEO_LINK_PATTERN },
+    monitoring: { checkSeconds: s.LOTS_MONITORING_CHECK_SECONDS, graceHours: s.LOTS_MONITORING_GRACE_HOURS },
   };
 }
 

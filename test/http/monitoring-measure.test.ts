@@ -173,3 +173,34 @@ describe('measurements against a regime', () => {
     expect((await t.request('POST', 'Observation', { token: t.tokens.karin, body })).status).toBe(403);
   });
 });
+
+describe('missing measurements', () => {
+  it('creates one Task per missed day for the unit, none for a measured day, and nothing twice', async () => {
+    const { plan, regimes } = await enrol('monitoring-glucose', 'tolvan');
+    const regime = regimes['15074-8']!;
+    const day = 86_400_000;
+    // Enrolled five days ago (backdated by the system, as a migration from another system would).
+    const start = new Date(Date.now() - 5 * day).toISOString();
+    expect((await t.request('PUT', `CarePlan/${plan.id}`, { body: { ...plan, period: { start } } })).status).toBe(200);
+    const measuredAt = new Date(Date.now() - 3 * day).toISOString();
+    expect((await t.request('POST', 'Observation', { token: t.tokens.tolvan, body: measurement('tolvan', regime, '15074-8', { valueQuantity: q(6, 'mmol/L') }, measuredAt) })).status).toBe(201);
+
+    expect((await t.request('POST', 'ServiceRequest/$check-missing', { token: t.tokens.anna, body: { resourceType: 'Parameters' } })).status).toBe(403);
+    const run = await t.request('POST', 'ServiceRequest/$check-missing', { body: { resourceType: 'Parameters' } });
+    expect(run.status).toBe(200);
+    const created = run.body.entry.map((e: any) => e.resource).filter((x: any) => x.basedOn[0].reference === regime);
+    expect(created.length).toBeGreaterThanOrEqual(2);
+    expect(created.length).toBeLessThanOrEqual(4);
+    for (const task of created) {
+      expect(task).toMatchObject({ status: 'requested', code: { coding: [{ code: 'missing-measurement' }] }, owner: { reference: 'Organization/vc-centrum' }, for: { reference: 'Patient/tolvan' } });
+      const { start: s, end: e } = task.restriction.period;
+      expect(measuredAt >= s && measuredAt < e).toBe(false);
+    }
+    expect(new Set(created.map((x: any) => x.identifier[0].value)).size).toBe(created.length);
+    const again = await t.request('POST', 'ServiceRequest/$check-missing', { body: { resourceType: 'Parameters' } });
+    expect(again.body.entry ?? []).toEqual([]);
+    // The care team finds them in its worklist.
+    const worklist = await t.request('GET', `Task?owner=Organization/vc-centrum&code=missing-measurement&status=requested&patient=Patient/tolvan`, { token: t.tokens.anna });
+    expect(worklist.body.entry).toHaveLength(created.length);
+  });
+});

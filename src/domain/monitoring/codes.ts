@@ -28,6 +28,9 @@ export const PLAN_TYPE: Coding = { system: 'http://terminology.hl7.org/CodeSyste
 /** The Task a deviation creates, and the one a missed measurement creates. */
 export const TASK_CODE_SYSTEM = `${BASE}/CodeSystem/monitoring-task`;
 export const ASSESS: Coding = { system: TASK_CODE_SYSTEM, code: 'assess-measurement', display: 'Bedöm mätvärde' };
+export const MISSING: Coding = { system: TASK_CODE_SYSTEM, code: 'missing-measurement', display: 'Mätvärde saknas' };
+/** Identifies the Task of one missed period of one regime: `<ServiceRequest id>/<first date>`. */
+export const MISSED_PERIOD_SYSTEM = `${BASE}/NamingSystem/monitoring-missed-period`;
 
 export const COLOURS = ['green', 'yellow', 'red'] as const;
 export type Colour = (typeof COLOURS)[number];

@@ -72,3 +72,17 @@ export async function statsAsCaller(ctx: DomainContext, q: Omit<StatsQuery, 'pol
   if (rows.length) auditRead(ctx, 'operation', [{ resourceType: 'Observation', id: '$stats', compartments: [`Patient/${q.patient}`] }], `$stats patient=Patient/${q.patient}`);
   return rows;
 }
+
+/** Active regimes (ServiceRequests with limits or rules are filtered by the caller), as the server. */
+export const activeRegimes = (ctx: DomainContext): Promise<ServiceRequest[]> =>
+  findAsServer<ServiceRequest>(ctx, 'ServiceRequest', [['status', 'active'], ['category', 'vital-signs']], 1000);
+
+/** When the values of a regime were measured since `since`, as the server (to decide, not to show). */
+export async function measuredTimes(ctx: DomainContext, regimeRef: string, since: Date): Promise<Observation[]> {
+  return findAsServer<Observation>(ctx, 'Observation', [['based-on', regimeRef], ['date', `ge${since.toISOString()}`]], 1000);
+}
+
+/** A Task by its identifier (system|value), as the server. */
+export async function taskByIdentifier(ctx: DomainContext, token: string): Promise<Task | undefined> {
+  return (await findAsServer<Task>(ctx, 'Task', [['identifier', token]], 1))[0];
+}

@@ -5,6 +5,7 @@
 import { bookingOperations } from './booking.js';
 import { casesOperations } from './cases.js';
 import { everythingOperation } from './everything.js';
+import { checkMissingOperation } from './monitoring-check-missing.js';
 import { enrollOperation } from './monitoring-enroll.js';
 import { lastnOperation } from './observation-lastn.js';
 import { statsOperation } from './observation-stats.js';
@@ -13,4 +14,4 @@ import { applyOperation } from './plan-apply.js';
 import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
-export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, enrollOperation, applyOperation, lastnOperation, statsOperation];
+export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation];
