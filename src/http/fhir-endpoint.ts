@@ -63,10 +63,13 @@ async function readBody(c: Context, req: FhirRequest): Promise<void> {
 
 export async function handleFhir(c: Context, ctx: FhirContext, router: Router): Promise<Response> {
   const accept = c.req.header('accept');
-  // A stream's client asks for text/event-stream; its errors are still answered as FHIR JSON.
-  const mediaType = responseMediaType(c.req.query('_format') ?? null, accept?.includes('text/event-stream') ? undefined : accept);
+  // A stream's client asks for text/event-stream (or an image, Observation/$chart); its errors are
+  // still answered as FHIR JSON. Anything else asked for as an image only is 406, as before.
+  const image = accept?.includes('image/svg+xml') ?? false;
+  const mediaType = responseMediaType(c.req.query('_format') ?? null, accept?.includes('text/event-stream') || image ? undefined : accept);
   const req = await toFhirRequest(c, ctx.config.basePath);
   const res = await router.handle(ctx, req);
+  if (image && !res.stream && res.status < 300) responseMediaType(c.req.query('_format') ?? null, accept);
   if (mustRedact(ctx.principal)) {
     if (res.raw !== undefined) res.raw = redactJson(res.raw);
     else if (res.resource !== undefined) res.raw = redactJson(JSON.stringify(res.resource));

@@ -204,3 +204,47 @@ describe('missing measurements', () => {
     expect(worklist.body.entry).toHaveLength(created.length);
   });
 });
+
+describe('Observation/$chart', () => {
+  /** The attributes of every `<tag …>` in the SVG. */
+  const elements = (svg: string, tag: string) =>
+    [...svg.matchAll(new RegExp(`<${tag}\\b([^>]*)>`, 'g'))].map((m) => Object.fromEntries([...m[1]!.matchAll(/([\w-]+)="([^"]*)"/g)].map((a) => [a[1], a[2]])));
+
+  it('draws the values as linked points over the patient’s shaded yellow and red bands', async () => {
+    const { regimes } = await enrol('monitoring-blood-pressure', 'sven-oberg');
+    const regime = regimes['85354-9']!;
+    const ids: string[] = [];
+    for (const [sys, at] of [[125, '2026-11-02T07:00:00Z'], [150, '2026-11-03T07:00:00Z'], [190, '2026-11-04T07:00:00Z']] as const) {
+      const res = await t.request('POST', 'Observation', { token: t.tokens.sven, body: measurement('sven-oberg', regime, '85354-9', bp(sys, 80), at) });
+      ids.push(res.body.id);
+    }
+    const res = await t.request('GET', 'Observation/$chart?patient=Patient/sven-oberg&code=http://loinc.org|8480-6&start=2026-11-01T00:00:00Z&end=2026-11-06T00:00:00Z', { token: t.tokens.anna, headers: { accept: 'image/svg+xml' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^image\/svg\+xml/);
+    const svg = res.text;
+    expect(svg.startsWith('<svg xmlns="http://www.w3.org/2000/svg"')).toBe(true);
+    expect(svg.trimEnd().endsWith('</svg>')).toBe(true);
+    const points = elements(svg, 'circle');
+    expect(points.map((p) => [p['data-id'], Number(p['data-value'])])).toEqual([[ids[0], 125], [ids[1], 150], [ids[2], 190]]);
+    expect(elements(svg, 'a').map((a) => a.href)).toEqual(ids.map((id) => `http://localhost:8080/fhir/Observation/${id}`));
+    // Higher values are drawn higher.
+    expect(Number(points[2]!.cy)).toBeLessThan(Number(points[0]!.cy));
+    const bands = (cls: string) => elements(svg, 'rect').filter((r) => r.class === cls).map((r) => [Number(r['data-from']), Number(r['data-to'])]);
+    expect(bands('band-red').map(([, to]) => to).slice(0, 1)).toEqual([80]);
+    expect(bands('band-red')[1]![0]).toBe(180);
+    expect(bands('band-yellow')).toEqual([[80, 90], [140, 180]]);
+    // Swedish time on the axis: 07:00Z in November is 08:00 in Sweden.
+    expect(svg).toContain('2026-11-02 08:00: 125 mm[Hg]');
+    expect(svg).toContain('Svensk tid');
+  });
+
+  it('answers errors as OperationOutcomes, and hides another unit’s patient', async () => {
+    const bad = await t.request('GET', 'Observation/$chart?patient=Patient/sven-oberg&code=8480-6&start=2026-11-06&end=2026-11-01', { headers: { accept: 'image/svg+xml' } });
+    expect(bad.status).toBe(400);
+    expect(bad.body.issue[0].code).toBe('invalid');
+    const other = await t.request('GET', 'Observation/$chart?patient=Patient/sven-oberg&code=8480-6&start=2026-11-01&end=2026-11-06', { token: t.tokens.karin, headers: { accept: 'image/svg+xml' } });
+    expect(other.status).toBe(200);
+    expect(elements(other.text, 'circle')).toEqual([]);
+    expect((await t.request('GET', 'Patient/sven-oberg', { headers: { accept: 'image/svg+xml' } })).status).toBe(406);
+  });
+});

@@ -86,3 +86,13 @@ export async function measuredTimes(ctx: DomainContext, regimeRef: string, since
 export async function taskByIdentifier(ctx: DomainContext, token: string): Promise<Task | undefined> {
   return (await findAsServer<Task>(ctx, 'Task', [['identifier', token]], 1))[0];
 }
+
+/** A patient's values of `code` (as the value or a component) in [start, end), oldest first, as the caller may see them. */
+export function seriesAsCaller(ctx: DomainContext, patient: string, code: string, start: string, end: string): Promise<Observation[]> {
+  return searchResources<Observation>(ctx, 'Observation', [['subject', patient], ['combo-code', code], ['date', `ge${start}`], ['date', `lt${end}`], ['_sort', 'date']], 1000);
+}
+
+/** The patient's active regimes, as the caller may see them. */
+export function regimesAsCaller(ctx: DomainContext, patient: string): Promise<ServiceRequest[]> {
+  return searchResources<ServiceRequest>(ctx, 'ServiceRequest', [['subject', patient], ['status', 'active'], ['category', 'vital-signs']], 100);
+}

@@ -10,7 +10,11 @@ import { errors } from '../../fhir/error.js';
 import { canonicalQuantity } from '../../fhir/search/values/ucum.js';
 import type { CodeFilter, StatsRow } from '../../store/store.js';
 import type { DomainContext } from '../context.js';
-import { lastNAsCaller, statsAsCaller } from './data.js';
+import { lastNAsCaller, regimesAsCaller, seriesAsCaller, statsAsCaller } from './data.js';
+import { chartSvg, type ChartPoint } from './chart.js';
+import { measuredAt } from './evaluate.js';
+import { limitsUnit, readRegime } from './ranges.js';
+import { PHYSIOLOGY, convert } from './units.js';
 import { UCUM } from './codes.js';
 
 export const STATISTICS_SYSTEM = 'http://hl7.org/fhir/observation-statistics';
@@ -68,4 +72,40 @@ export function statisticsObservation(r: StatsRow, q: StatsInput): Observation {
     ...(r.first && r.last ? { effectivePeriod: { start: q.start ?? r.first, end: q.end ?? r.last } } : {}),
     component,
   };
+}
+
+export interface ChartQuery {
+  patient: string;
+  code: CodeFilter;
+  start: string;
+  end: string;
+}
+
+/** The SVG chart of one code for one patient over [start, end), with the limits of their active regime. */
+export async function chart(ctx: DomainContext, q: ChartQuery): Promise<string> {
+  const patient = `Patient/${q.patient}`;
+  const token = q.code.system ? `${q.code.system}|${q.code.code}` : q.code.code;
+  const [series, regimes] = await Promise.all([seriesAsCaller(ctx, patient, token, q.start, q.end), regimesAsCaller(ctx, patient)]);
+  const limits = regimes.flatMap((r) => readRegime(r.extension, 'ServiceRequest').limits).find((l) => l.code.code === q.code.code);
+  const points: ChartPoint[] = [];
+  let unit = limits ? limitsUnit(limits) : undefined;
+  for (const o of series) {
+    const qty = o.code?.coding?.some((c) => c.code === q.code.code) ? o.valueQuantity : o.component?.find((c) => c.code?.coding?.some((x) => x.code === q.code.code))?.valueQuantity;
+    const at = measuredAt(o);
+    if (qty?.value === undefined || at === undefined || !o.id) continue;
+    unit ??= qty.code;
+    const value = qty.code && unit ? convert(qty.value, qty.code, unit, PHYSIOLOGY[q.code.code]?.molarMass) : qty.value;
+    if (value !== undefined) points.push({ id: o.id, at, value });
+  }
+  const title = series[0]?.code?.text ?? series[0]?.code?.coding?.[0]?.display ?? `LOINC ${q.code.code}`;
+  return chartSvg({
+    title,
+    unit: unit ?? '',
+    start: Date.parse(q.start),
+    end: Date.parse(q.end),
+    points,
+    ...(limits?.yellow ? { yellow: limits.yellow } : {}),
+    ...(limits?.red ? { red: limits.red } : {}),
+    baseUrl: ctx.config.baseUrl,
+  });
 }

@@ -73,3 +73,10 @@ export const statsSchema = z.strictObject({
   period: optionalOne(z.union([periodString, periodValue])),
   duration: optionalOne(z.union([z.number(), z.string().regex(/^\d+(\.\d+)?$/, 'must be a number of hours').transform(Number)])),
 });
+
+export const chartSchema = z.strictObject({
+  patient: one(ref),
+  code: one(z.string().min(1)),
+  start: one(instant),
+  end: one(instant),
+});

@@ -7,6 +7,7 @@ import { casesOperations } from './cases.js';
 import { everythingOperation } from './everything.js';
 import { checkMissingOperation } from './monitoring-check-missing.js';
 import { enrollOperation } from './monitoring-enroll.js';
+import { chartOperation } from './observation-chart.js';
 import { lastnOperation } from './observation-lastn.js';
 import { statsOperation } from './observation-stats.js';
 import type { OperationDef } from './operation.js';
@@ -14,4 +15,4 @@ import { applyOperation } from './plan-apply.js';
 import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
-export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation];
+export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation];
