@@ -171,6 +171,14 @@ describe('measurements against a regime', () => {
     expect((await t.request('GET', `Observation/${own.body.id}`, { token: t.tokens.lisa })).status).toBe(404);
     // Karin's unit does not follow Sven: she may not report to or change his regime.
     expect((await t.request('POST', 'Observation', { token: t.tokens.karin, body })).status).toBe(403);
+    // Only the care team changes the limits: the patient may read his regime, not write it.
+    const regime = (await t.request('GET', regimes['59408-5']!, { token: t.tokens.sven })).body;
+    expect((await t.request('PUT', regimes['59408-5']!, { token: t.tokens.sven, body: { ...regime, extension: [] } })).status).toBe(403);
+    expect((await t.request('PUT', regimes['59408-5']!, { token: t.tokens.karin, body: regime })).status).toBe(403);
+    const changed = await t.request('PUT', regimes['59408-5']!, { token: t.tokens.anna, body: { ...regime, note: [{ text: 'Gränser ses över' }] }, headers: { 'if-match': `W/"${regime.meta.versionId}"` } });
+    expect(changed.status).toBe(200);
+    const history = await t.request('GET', `${regimes['59408-5']}/_history`, { token: t.tokens.anna });
+    expect(history.body.entry).toHaveLength(2);
   });
 });
 
