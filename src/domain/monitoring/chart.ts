@@ -95,7 +95,9 @@ function axes(i: ChartInput, x: (t: number) => number, y: (v: number) => number,
   for (const t of ticks) {
     const w = stockholmWallClock(new Date(t));
     const [, m, d] = w.date.split('-');
-    out.push(`<text class="tick" data-time="${new Date(t).toISOString()}" x="${num(x(t))}" y="${bottom + 16}" text-anchor="middle">${Number(d)}/${Number(m)} ${w.time}</text>`);
+    // The last label would run off the right edge if centred.
+    const anchor = x(t) > W - PAD.right - 40 ? 'end' : 'middle';
+    out.push(`<text class="tick" data-time="${new Date(t).toISOString()}" x="${num(x(t))}" y="${bottom + 16}" text-anchor="${anchor}">${Number(d)}/${Number(m)} ${w.time}</text>`);
   }
   out.push(`<text x="${W - PAD.right}" y="${H - 8}" text-anchor="end">Svensk tid</text>`);
   return out.join('\n');
