@@ -16,7 +16,7 @@ import { runLoad } from './load.js';
 import { httpOps, observationSearch, OPERATIONS, patientSearch } from './operations.js';
 import { pgliteRawDb, pgRawDb, rawStatements, timeRaw, type RawDb } from './raw-sql.js';
 import { formatReport, GROWN, judge, MEMORY_TARGET_MB, writeReport, type Report, type Row } from './report.js';
-import { seed } from './seed.js';
+import { seed, writeRegimes } from './seed.js';
 import { startServer, type DbEnv } from './server.js';
 import { runTriageBench } from './triage.js';
 import { runBookBench } from './book-run.js';
@@ -108,6 +108,7 @@ try {
   const rawNow = db.DATABASE_URL ? pgRawDb(db.DATABASE_URL, connections) : undefined;
   try {
     const ops = httpOps(new URL(server.base).pathname, ids);
+    if (wanted('create-measurement')) await writeRegimes(server, ids);
     for (const op of OPERATIONS.filter((o) => wanted(o.key))) {
       if (warmup > 0) await runLoad(server, ops[op.key], warmup, connections);
       const r = await runLoad(server, ops[op.key], duration, connections);
