@@ -88,5 +88,9 @@ describe('checkValues', () => {
       expect((e as FhirError).issues[0]).toMatchObject({ code: 'value', expression: ['Observation.valueQuantity.value'] });
     }
     expect(() => checkValues(bp(130, 80))).not.toThrow();
+    // Units of other systems are not judged here (a regime's limits refuse them).
+    expect(() => checkValues({ ...single('29463-7', 5000, 'kg'), valueQuantity: { value: 5000, system: 'http://snomed.info/sct', code: '258683005' } })).not.toThrow();
+    const snomed = { ...single('15074-8', 5, 'mmol/L'), valueQuantity: { value: 5, system: 'http://snomed.info/sct', code: '258813002' } };
+    expect(() => evaluate(snomed, regime('monitoring-glucose'), [])).toThrow(/UCUM/);
   });
 });
