@@ -86,3 +86,46 @@ export function transactionBundle(tag: TagCode, patients: number, perPatient: nu
 
 /** A random 3-letter prefix of a name in the lists (as `Patient?name=` takes it). */
 export const namePrefix = (): string => pick(Math.random() < 0.5 ? FAMILY_NAMES : GIVEN_NAMES).slice(0, 3);
+
+/** The self-monitoring regimes the bench writes (one per patient, for the first 200 patients). */
+export const regimeIds: readonly string[] = Array.from({ length: 200 }, (_, i) => `bench-regime-${i}`);
+
+/** A transaction writing a heart-rate regime (limits 50–100 / 40–130 /min) for each of `patientIds`. */
+export function regimesBundle(patientIds: readonly string[]): Record<string, unknown> {
+  const SD = 'https://lots.example/fhir/StructureDefinition';
+  const q = (value: number) => ({ value, system: 'http://unitsofmeasure.org', code: '/min' });
+  const entry = patientIds.slice(0, regimeIds.length).map((p, i) => ({
+    resource: {
+      resourceType: 'ServiceRequest',
+      id: regimeIds[i],
+      meta: { tag: [{ system: TAG_SYSTEM, code: 'load' }] },
+      status: 'active',
+      intent: 'plan',
+      category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+      code: { coding: [{ system: 'http://loinc.org', code: '8867-4' }], text: 'Puls' },
+      subject: { reference: `Patient/${p}` },
+      extension: [
+        { url: `${SD}/monitoring-range`, extension: [{ url: 'code', valueCoding: { system: 'http://loinc.org', code: '8867-4' } }, { url: 'yellow', valueRange: { low: q(50), high: q(100) } }, { url: 'red', valueRange: { low: q(40), high: q(130) } }] },
+        ...['green', 'yellow', 'red'].map((c) => ({ url: `${SD}/monitoring-advice`, extension: [{ url: 'colour', valueCode: c }, { url: 'text', valueString: `Råd (${c})` }] })),
+      ],
+    },
+    request: { method: 'PUT', url: `ServiceRequest/${regimeIds[i]}` },
+  }));
+  return { resourceType: 'Bundle', type: 'transaction', entry };
+}
+
+/** A heart rate for `regime`: mostly within the limits, one in ten outside them. */
+export function measurement(subject: string, regime: string): Record<string, unknown> {
+  const value = Math.random() < 0.9 ? between(55, 95, 0) : pick([45, 105, 135]);
+  return {
+    resourceType: 'Observation',
+    meta: { tag: [{ system: TAG_SYSTEM, code: 'load' }] },
+    status: 'final',
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] }],
+    code: { coding: [{ system: 'http://loinc.org', code: '8867-4', display: 'Heart rate' }] },
+    subject: { reference: subject },
+    basedOn: [{ reference: regime }],
+    effectiveDateTime: new Date().toISOString(),
+    valueQuantity: { value, unit: '/min', system: 'http://unitsofmeasure.org', code: '/min' },
+  };
+}

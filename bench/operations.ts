@@ -2,7 +2,7 @@
  * The operations the bench drives over HTTP, each with freshly generated requests. The two searches'
  * parameters are shared with the raw SQL, which parses and compiles the same ones.
  */
-import { namePrefix, observation, patient, pick, transactionBundle } from './fixtures.js';
+import { measurement, namePrefix, observation, patient, pick, regimeIds, transactionBundle } from './fixtures.js';
 import { growthChartPath } from './growth.js';
 import type { HttpOp } from './load.js';
 
@@ -14,6 +14,8 @@ export const OPERATIONS = [
   { key: 'search-patient', label: 'search Patient?name=<3 letters>' },
   { key: 'transaction', label: 'transaction 1 Patient + 20 Obs' },
   { key: 'growth-chart', label: '$growth-chart, child with 60 weights' },
+  { key: 'create-measurement', label: 'create Observation with evaluation' },
+  { key: 'lastn', label: 'Observation/$lastn one patient' },
 ] as const;
 
 export type OpKey = (typeof OPERATIONS)[number]['key'];
@@ -38,5 +40,11 @@ export function httpOps(basePath: string, ids: readonly string[]): Record<OpKey,
     'search-patient': get(() => `${basePath}/Patient?${query(patientSearch())}`),
     transaction: post(basePath, () => transactionBundle('load', 1, 20)),
     'growth-chart': get(() => growthChartPath(basePath)),
+    // A heart rate reported to a self-monitoring regime: evaluated, and a Task when it deviates.
+    'create-measurement': post(`${basePath}/Observation`, () => {
+      const i = Math.floor(Math.random() * Math.min(ids.length, regimeIds.length));
+      return measurement(`Patient/${ids[i]}`, `ServiceRequest/${regimeIds[i]}`);
+    }),
+    lastn: get(() => `${basePath}/Observation/$lastn?patient=Patient/${pick(ids)}&max=3`),
   };
 }

@@ -58,7 +58,10 @@ const TARGETS: Record<string, Target> = {
   import: { text: '>=3000 res/s', ok: (r) => r.perSecond >= 3000 },
   triage: { text: 'p50<5ms (in-process)', ok: (r) => (r.p50Ms ?? Infinity) < 5 },
   'growth-chart': { text: 'p50<20ms', ok: (r) => (r.p50Ms ?? Infinity) < 20 },
+  lastn: { text: '>=1000/s', ok: (r) => r.perSecond >= 1000 },
 };
+/** A measurement with evaluation against a plain Observation create (issue 14). */
+const MEASUREMENT_SHARE = 0.8;
 export const MEMORY_TARGET_MB = 400;
 /** The key suffix of a search driven again after growth; its target is its own first rate. */
 export const GROWN = '-grown';
@@ -72,11 +75,20 @@ function judgeGrown(report: Report, row: Row): void {
   if (report.driver === 'postgres') row.pass = row.errors === 0 && row.ratio >= GROWN_SHARE;
 }
 
+function judgeMeasurement(report: Report, row: Row): void {
+  const plain = report.rows.find((r) => r.key === 'create-observation');
+  if (!plain) return;
+  row.ratio = row.perSecond / plain.perSecond;
+  row.target = `>=${MEASUREMENT_SHARE * 100}% of create Observation`;
+  if (report.driver === 'postgres') row.pass = row.errors === 0 && row.ratio >= MEASUREMENT_SHARE;
+}
+
 /** Sets target and pass on each row; targets apply to the PostgreSQL server only, and need no errors. */
 export function judge(report: Report): void {
   const judged = report.driver === 'postgres';
   for (const row of report.rows) {
     if (row.key.endsWith(GROWN)) judgeGrown(report, row);
+    if (row.key === 'create-measurement') judgeMeasurement(report, row);
     const t = TARGETS[row.key];
     if (!t) continue;
     row.target = t.text;

@@ -17,7 +17,7 @@ import { prepareGrowthChildren } from './growth.js';
 import { httpOps, observationSearch, OPERATIONS, patientSearch } from './operations.js';
 import { pgliteRawDb, pgRawDb, rawStatements, timeRaw, type RawDb } from './raw-sql.js';
 import { formatReport, GROWN, judge, MEMORY_TARGET_MB, writeReport, type Report, type Row } from './report.js';
-import { seed } from './seed.js';
+import { seed, writeRegimes } from './seed.js';
 import { startServer, type DbEnv } from './server.js';
 import { runTriageBench } from './triage.js';
 import { runBookBench } from './book-run.js';
@@ -110,6 +110,7 @@ try {
   try {
     if (wanted('growth-chart')) await prepareGrowthChildren(server);
     const ops = httpOps(new URL(server.base).pathname, ids);
+    if (wanted('create-measurement')) await writeRegimes(server, ids);
     for (const op of OPERATIONS.filter((o) => wanted(o.key))) {
       if (warmup > 0) await runLoad(server, ops[op.key], warmup, connections);
       const r = await runLoad(server, ops[op.key], duration, connections);

@@ -3,7 +3,7 @@
  * and 500 observations, several in flight), or reuses what an earlier run seeded; returns the seeded
  * Patient ids.
  */
-import { SEED_TAG, transactionBundle } from './fixtures.js';
+import { regimesBundle, SEED_TAG, transactionBundle } from './fixtures.js';
 import type { Server } from './server.js';
 
 export const SEED_PATIENTS = 10_000;
@@ -84,4 +84,9 @@ async function seededIds(server: Server): Promise<string[]> {
   }
   if (ids.length < SEED_PATIENTS) throw new Error(`Expected ${SEED_PATIENTS} seeded Patients, found ${ids.length}`);
   return ids;
+}
+
+/** Writes (or rewrites) the self-monitoring regimes `create-measurement` reports to: one transaction. */
+export async function writeRegimes(server: Server, patientIds: readonly string[]): Promise<void> {
+  await fhir(server, 'POST', '', regimesBundle(patientIds));
 }

@@ -27,6 +27,8 @@ import { checkTriageRules } from './domain/triage/check-rules.js';
 import { createRepository, type RepositoryDeps } from './domain/repository.js';
 import { loadGrowthReferences } from './domain/growth/load-references.js';
 import { checkGrowthUnits } from './domain/growth/measures.js';
+import { checkMonitoring } from './domain/monitoring/check-template.js';
+import { startMissingChecks } from './domain/monitoring/missing-timer.js';
 import { checkRulesAgainstForm } from './domain/triage/form-consistency.js';
 import { mountAuthRoutes, authUrls } from './http/auth/routes.js';
 import { smartConfiguration } from './http/auth/smart-configuration.js';
@@ -96,7 +98,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   const definitions = [...stored, ...conformance.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition')];
   const validator: Validator = createValidator({
     profiles: profilesByUrl([...stored.filter((sd) => sd.snapshot?.element?.length), ...conformance]),
-    checks: [checkRequiredBindings, checkTriageRules, checkGrowthUnits],
+    checks: [checkRequiredBindings, checkTriageRules, checkGrowthUnits, checkMonitoring],
     extensions: extensionDefinitions(definitions),
   });
   const searchParams = createSearchRegistry([...baseSearchParameters(), ...conformance.filter((r): r is SearchParameter => r.resourceType === 'SearchParameter')], resourceTypes);
@@ -136,6 +138,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     key: JSON.parse((await serverKey(database, 'token-signing', async () => Buffer.from(JSON.stringify(await generateSigningKey())))).toString('utf8')),
     ...(config.auth.oidc ? { oidc: config.auth.oidc } : {}),
   });
+  const missingChecks = startMissingChecks(fhir, config.monitoring, log);
   const deps: Deps = {
     config,
     db: database,
@@ -149,6 +152,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     reindexer,
     statistics,
     async close() {
+      await missingChecks.stop();
       await reindexer.stop();
       await statistics.stop();
       await audit.close();

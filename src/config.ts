@@ -27,6 +27,8 @@ const schema = z.object({
   LOTS_MAX_INCLUDES: z.coerce.number().int().positive().default(1000),
   LOTS_AUTH: z.enum(['on', 'off']).default('on'),
   LOTS_CASE_ANSWER_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(2),
+  LOTS_MONITORING_CHECK_SECONDS: z.coerce.number().int().min(0).default(3600),
+  LOTS_MONITORING_GRACE_HOURS: z.coerce.number().min(0).max(168).default(6),
   LOTS_VIDEO_LINK_PATTERN: z
     .string()
     .regex(/^https:\/\/[^\s{}]+.*\{room\}/, 'must be an https URL containing {room}')
@@ -72,6 +74,8 @@ export interface Config {
   booking: { /** Video meeting links when a clinic sets no pattern of its own; `{room}` is replaced. */ videoLinkPattern: string };
   /** The folder of growth references (docs/growth.md); by default the WHO tables shipped in references/growth. */
   growth: { referencesDir: string };
+  /** Self-monitoring: how often the missing-measurement check runs (0: never), and the grace after a period. */
+  monitoring: { checkSeconds: number; graceHours: number };
 }
 
 export interface AuthConfig {
@@ -118,6 +122,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     cases: { answerWorkingDays: s.LOTS_CASE_ANSWER_WORKING_DAYS },
     booking: { videoLinkPattern: s.LOTS_VIDEO_LINK_PATTERN },
     growth: { referencesDir: s.LOTS_GROWTH_REFERENCES ?? fileURLToPath(new URL('../references/growth', import.meta.url)) },
+    monitoring: { checkSeconds: s.LOTS_MONITORING_CHECK_SECONDS, graceHours: s.LOTS_MONITORING_GRACE_HOURS },
   };
 }
 

@@ -47,6 +47,9 @@ export const CATALOGUE_TYPES = [
   'Substance',
 ] as const;
 
+/** Plans and orders in the patient's record that only the care team writes (domain/monitoring). */
+const CARE_TEAM_TYPES = ['CarePlan', 'ServiceRequest'] as const;
+
 const CLOSED_TASK = ['completed', 'cancelled', 'rejected', 'failed', 'entered-in-error'];
 const OUTBOX_SYSTEM = 'https://lots.example/fhir/CodeSystem/communication-request-category';
 
@@ -69,8 +72,9 @@ const OUTBOX: TokenCode = { system: OUTBOX_SYSTEM, code: 'notification' };
 
 /**
  * The patients of the units: listed there (an active EpisodeOfCare managed by the unit), with an open
- * case there (a Task owned by the unit and not in one of the closed statuses), or with an appointment
- * with the unit's staff, rooms or services.
+ * case there (a Task owned by the unit and not in one of the closed statuses), with an appointment
+ * with the unit's staff, rooms or services, or with an active self-monitoring regime the unit performs
+ * (a ServiceRequest, domain/monitoring).
  */
 export function unitPatients(units: readonly string[]): UnitPatients {
   return { units, closedTaskStatuses: CLOSED_TASK };
@@ -90,6 +94,7 @@ export function writeCheck(access: Access, grants: readonly Grant[], type: strin
   if (access.kind === 'unrestricted') return { allowed: true };
   if (type === 'AuditEvent') return { allowed: false, reason: 'the audit log is written by the server only' };
   if (access.kind === 'citizen') {
+    if ((CARE_TEAM_TYPES as readonly string[]).includes(type)) return { allowed: false, reason: `a ${type} is written by the care team (e.g. the limits of a self-monitoring regime)` };
     if (compartments.length === 0) return { allowed: false, reason: `a ${type} must belong to your own record (or a child you act for)` };
     const outside = compartments.filter((c) => !access.patients.includes(c));
     return outside.length ? { allowed: false, reason: 'the resource refers to a patient you may not act for' } : { allowed: true };

@@ -20,7 +20,7 @@
  *   shorthands over `ctx.repo` for domain services.
  */
 import { randomUUID } from 'node:crypto';
-import type { AuditEvent, Resource } from '@medplum/fhirtypes';
+import type { AuditEvent, Observation, Resource } from '@medplum/fhirtypes';
 import { auditEvent, type AuditAction } from '../auth/audit.js';
 import type { AuditQueue } from '../auth/audit-queue.js';
 import { accessFilter, unitPatients, writeCheck, type Access } from '../auth/policy.js';
@@ -42,6 +42,9 @@ import type {
   SearchPage,
   SearchRow,
   StoredVersion,
+  StatsQuery,
+  StatsRow,
+  LastNQuery,
   UpdateOptions,
   UpdateResult,
 } from '../store/store.js';
@@ -125,6 +128,10 @@ export interface Repository {
   delete(type: string, id: string, options?: WriteOptions): Promise<StoredVersion | undefined>;
   /** Throws 403 unless the acting party may write `resource` with the scope letter `op`. */
   checkWrite(resource: Resource, op: Op, compartments?: readonly string[]): Promise<void>;
+  /** The newest Observations per code of one patient (`Observation/$lastn`), as the caller may see them; logged. */
+  lastN(query: Omit<LastNQuery, 'access'>): Promise<Observation[]>;
+  /** Statistics per code of one patient's Observations (`Observation/$stats`), within the caller's access; logged. */
+  observationStats(query: Omit<StatsQuery, 'access'>): Promise<StatsRow[]>;
   /** The issues the checks against stored resources find with `resource` (what a write would refuse), for `$validate`. */
   storedIssues(resource: Resource): Promise<Issue[]>;
   compartmentsOf(resource: Resource): string[];
@@ -206,6 +213,22 @@ class Door implements ServerRepository {
     const shown = [...page.rows, ...extra.rows];
     this.logRead(log.interaction, log.shown ? shown.filter(log.shown) : shown, log.query);
     return { ...page, included: extra.rows, truncated: extra.truncated };
+  }
+
+  async lastN(query: Omit<LastNQuery, 'access'>): Promise<Observation[]> {
+    const access = this.policy('s');
+    const rows = await this.deps.store.lastN({ ...query, ...(access ? { access } : {}) });
+    const found = rows.map((r) => JSON.parse(r.json) as Observation);
+    const compartments = [`Patient/${query.patient}`];
+    this.logRead('operation', found.map((o) => ({ resourceType: 'Observation', id: o.id!, compartments })), `$lastn patient=Patient/${query.patient}`);
+    return found;
+  }
+
+  async observationStats(query: Omit<StatsQuery, 'access'>): Promise<StatsRow[]> {
+    const access = this.policy('s');
+    const rows = await this.deps.store.observationStats({ ...query, ...(access ? { access } : {}) });
+    if (rows.length) this.logRead('operation', [{ resourceType: 'Observation', id: '$stats', compartments: [`Patient/${query.patient}`] }], `$stats patient=Patient/${query.patient}`);
+    return rows;
   }
 
   async count(req: SearchRequest, estimate = false): Promise<number> {

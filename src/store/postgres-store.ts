@@ -11,6 +11,7 @@ import { SQLSTATE, sqlState } from './db/db.js';
 import type { AccessFilter, FhirStore, HistoryPage, HistoryQuery, PageCursor, StoredVersion } from './store.js';
 import { INDEX_TABLES, bulkInsertSql, indexInsertCtes } from './write-sql.js';
 import { searchCount, searchIncludes, searchPage } from './search/run.js';
+import { lastN, observationStats } from './observations.js';
 import { Binder } from './search/binder.js';
 import type { CompileOptions, Predicate } from './search/compile.js';
 import { accessPredicate, arePatientsOfSql } from './search/access-sql.js';
@@ -191,6 +192,8 @@ function storeOn(db: Db, indexer: Indexer, hooks: StoreHooks): FhirStore {
     search: (req, { access, cursor } = {}) => searchPage(db, req, compileOptions(access, cursor)),
     count: (req, access, estimate = false) => searchCount(db, req, compileOptions(access), estimate),
     includes: (rows, include, revinclude, max, access) => searchIncludes(db, rows, include, revinclude, max, accessPredicate(access)),
+    lastN: (query) => lastN(db, query),
+    observationStats: (query) => observationStats(db, query),
 
     transaction(fn) {
       return db.transaction((tx) => fn(storeOn(tx, indexer, hooks)));

@@ -88,6 +88,46 @@ export interface SearchOptions {
   cursor?: PageCursor;
 }
 
+export interface CodeFilter {
+  system?: string;
+  code: string;
+}
+
+/** One patient's Observations (Observation/$lastn, $stats; store/observations.ts). */
+export interface ObservationQuery {
+  /** The patient's id (not `Patient/x`). */
+  patient: string;
+  /** Any of these codes (none: every code). */
+  codes: readonly CodeFilter[];
+  /** Any of these categories (none: every category). */
+  categories: readonly CodeFilter[];
+  access?: AccessFilter;
+}
+
+export interface LastNQuery extends ObservationQuery {
+  max: number;
+}
+
+export interface StatsQuery extends ObservationQuery {
+  /** Inclusive start and exclusive end of the period, by the measurement's time. */
+  start?: string;
+  end?: string;
+}
+
+export interface StatsRow {
+  system: string | null;
+  code: string;
+  canonCode: string;
+  count: number;
+  average: string;
+  min: string;
+  max: string;
+  /** The unit most of the values were sent in (to show the result in). */
+  unit: string | null;
+  first: string | null;
+  last: string | null;
+}
+
 /** One stored version of a resource. */
 export interface StoredVersion {
   resourceType: string;
@@ -169,6 +209,10 @@ export interface FhirStore {
   savepoint<T>(fn: (store: FhirStore) => Promise<T>): Promise<T>;
   /** Whether every one of `patients` (`Patient/x`) is one of the units' patients (a write rule that depends on the data). */
   arePatientsOf(patients: readonly string[], of: UnitPatients): Promise<boolean>;
+  /** The newest Observations per code of one patient (Observation/$lastn), within `access`. */
+  lastN(query: LastNQuery): Promise<{ json: string; code: string }[]>;
+  /** Count, average, min and max per code over a period (Observation/$stats), within `access`. */
+  observationStats(query: StatsQuery): Promise<StatsRow[]>;
   /** Serialises callers that use the same key until the enclosing transaction ends (e.g. conditional create). */
   lock(key: string): Promise<void>;
 }

@@ -74,5 +74,10 @@ function unitPatientsSql(b: Binder, units: string, closedTaskStatuses: readonly 
       join idx_reference a on a.resource_type = 'Appointment' and a.param = 'actor' and a.target_type = x.resource_type and a.target_id = x.id
       join idx_reference p on p.rid = a.rid and p.param = 'patient' and p.target_type = 'Patient'
       where o.resource_type in ('PractitionerRole', 'Location', 'HealthcareService') and o.param = 'organization' and o.target_type = 'Organization' and o.target_id = any(${units})
+    union
+    select 'Patient/' || p.target_id from idx_reference o join resource s on s.rid = o.rid and not s.deleted
+      join idx_reference p on p.rid = o.rid and p.param = 'patient' and p.target_type = 'Patient'
+      where o.resource_type = 'ServiceRequest' and o.param = 'performer' and o.target_type = 'Organization' and o.target_id = any(${units})
+        and exists (select 1 from idx_token st where st.rid = o.rid and st.param = 'status' and st.code = 'active')
   )::text[]`;
 }

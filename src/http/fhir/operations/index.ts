@@ -6,8 +6,14 @@ import { bookingOperations } from './booking.js';
 import { casesOperations } from './cases.js';
 import { everythingOperation } from './everything.js';
 import { growthChartOperation } from './growth-chart.js';
+import { checkMissingOperation } from './monitoring-check-missing.js';
+import { enrollOperation } from './monitoring-enroll.js';
+import { chartOperation } from './observation-chart.js';
+import { lastnOperation } from './observation-lastn.js';
+import { statsOperation } from './observation-stats.js';
 import type { OperationDef } from './operation.js';
+import { applyOperation } from './plan-apply.js';
 import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
-export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation];
+export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation];
