@@ -41,7 +41,7 @@ import { drainBody } from './http/middleware/drain-body/index.js';
 import { rateLimit } from './http/middleware/rate-limit/index.js';
 import type { Logger } from './log.js';
 import { loadProfileResources, profilesByUrl } from './profiles.js';
-import type { Db } from './store/db/db.js';
+import { isDatabaseUnavailable, type Db } from './store/db/db.js';
 import { isMigrated, migrate } from './store/db/migrate.js';
 import { createPgDb } from './store/db/pg.js';
 import { createPgliteDb } from './store/db/pglite.js';
@@ -183,7 +183,7 @@ export function createApp(deps: Deps): Hono {
   const router = createFhirRouter();
   const base = config.basePath;
 
-  app.onError((err, c) => errorResponse(c, toFhirError(err, log)));
+  app.onError((err, c) => errorResponse(c, toFhirError(err, log, undefined, isDatabaseUnavailable)));
   app.notFound((c) => errorResponse(c, errors.notFound(`Nothing at ${new URL(c.req.url).pathname}; the FHIR API is at ${base}`)));
   app.use('*', drainBody({ maxBytes: config.maxBodyBytes }));
 

@@ -7,18 +7,21 @@ import type { Context } from 'hono';
 import { HTTPException } from 'hono/http-exception';
 import { errors, FhirError } from '../fhir/error.js';
 import type { Logger } from '../log.js';
-import { isDatabaseUnavailable } from '../store/db/unavailable.js';
 
 /** Seconds a client should wait before retrying while the database is away. */
 const DATABASE_RETRY_AFTER = '5';
 
-export function toFhirError(err: unknown, log: Logger, requestId?: string): FhirError {
+/**
+ * `unavailable` tells a database that is away (store/db/db.ts `isDatabaseUnavailable`, given by the
+ * composition root): that is a 503 with Retry-After, worth a retry, not a 500.
+ */
+export function toFhirError(err: unknown, log: Logger, requestId?: string, unavailable: (err: unknown) => boolean = () => false): FhirError {
   if (err instanceof FhirError) return err;
   if (err instanceof HTTPException) {
     if (err.status === 413) return errors.tooLarge('The request body is larger than this server accepts');
     return new FhirError(err.status, { code: err.status >= 500 ? 'exception' : 'invalid', diagnostics: err.message || 'Request failed' });
   }
-  if (isDatabaseUnavailable(err)) {
+  if (unavailable(err)) {
     log.warn('database unavailable', { requestId, error: err instanceof Error ? err.message : String(err) });
     return new FhirError(503, { code: 'transient', diagnostics: 'The database is not reachable just now; retry shortly' }, { 'Retry-After': DATABASE_RETRY_AFTER });
   }

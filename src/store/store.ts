@@ -216,3 +216,4 @@ export interface FhirStore {
   /** Serialises callers that use the same key until the enclosing transaction ends (e.g. conditional create). */
   lock(key: string): Promise<void>;
 }
+

@@ -118,10 +118,11 @@ function operationProbes(op: OperationDef, id: (type: string) => string): (Probe
   const out: (Probe & { label: string })[] = [];
   for (const level of op.levels) {
     if (level === 'system') out.push({ label: `$${op.name}`, method: 'POST', path: `$${op.name}`, body: probe, single: false });
-    const types = (op.types ?? ['Observation']).filter((type) => TARGETS[type] || type === 'Observation');
-    for (const type of types) {
+    // A type-level probe names the target in its Parameters, so every type gets one; an instance-level
+    // probe needs a hidden resource of its type (another type's operation is tried on a missing id).
+    for (const type of op.types ?? ['Observation']) {
       if (level === 'type') out.push({ label: `${type}/$${op.name}`, method: 'POST', path: `${type}/$${op.name}`, body: probe, single: false });
-      if (level === 'instance') out.push({ label: `${type}/[id]/$${op.name}`, method, path: `${type}/${id(type)}/$${op.name}`, ...(method === 'POST' ? { body: EMPTY } : {}), single: true });
+      if (level === 'instance') out.push({ label: `${type}/[id]/$${op.name}`, method, path: `${type}/${TARGETS[type] ? id(type) : MISSING}/$${op.name}`, ...(method === 'POST' ? { body: EMPTY } : {}), single: !!TARGETS[type] });
     }
   }
   return out;
