@@ -8,7 +8,8 @@
  * plan or regime stops alerts (the value is stored as sent).
  */
 import { randomUUID } from 'node:crypto';
-import type { CarePlan, Observation, Reference, ServiceRequest, Task } from '@medplum/fhirtypes';
+import type { CarePlan, Observation, Reference, Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
+import type { StoredVersion } from '../../store/store.js';
 import { FhirError } from '../../fhir/error.js';
 import type { DomainContext } from '../context.js';
 import { idOf } from '../cases/server.js';
@@ -23,6 +24,20 @@ export interface Prepared {
   regime: ServiceRequest & { id: string };
   /** Writes what the measurement causes (the Task), once the Observation with `id` is stored in the same transaction. */
   afterStore(ctx: DomainContext, observation: Observation & { id: string }): Promise<void>;
+}
+
+/**
+ * Creates `resource` through the door (create, conditional create, batch entries); a measurement is
+ * evaluated first, and what it causes is written in the same transaction.
+ */
+export async function createEvaluated(ctx: DomainContext, resource: Resource): Promise<StoredVersion> {
+  const measured = resource.resourceType === 'Observation' ? await prepareMeasurement(ctx, resource) : undefined;
+  if (!measured) return ctx.repo.create(resource);
+  return ctx.repo.transaction(async (repo) => {
+    const version = await repo.create(measured.evaluation.observation);
+    await measured.afterStore({ ...ctx, repo }, { ...measured.evaluation.observation, id: resource.id! });
+    return version;
+  });
 }
 
 const PRIORITY: Record<Exclude<Colour, 'green'>, Task['priority']> = { yellow: 'urgent', red: 'asap' };

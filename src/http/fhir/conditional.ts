@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Resource } from '@medplum/fhirtypes';
+import { createEvaluated } from '../../domain/monitoring/measure.js';
 import { errors, information } from '../../fhir/error.js';
 import type { SearchRow } from '../../store/store.js';
 import { bodyResource, checkId } from './body.js';
@@ -70,7 +71,7 @@ export function conditionalCreate(ctx: FhirContext, req: FhirRequest, type: stri
       return respondWithVersion({ ...req, headers: {} }, existing!);
     }
     resource.id = randomUUID();
-    return respondWritten(tx, await tx.repo.create(resource), true);
+    return respondWritten(tx, await createEvaluated(tx, resource), true);
   });
 }
 
