@@ -16,6 +16,7 @@ import { baseSearchParameters, loadDefinitions } from './fhir/definitions.js';
 import { errors } from './fhir/error.js';
 import { createPageTokenCodec } from './fhir/page-token.js';
 import { createExtractor } from './fhir/search/extract.js';
+import { checkSearchParameterExpression } from './fhir/search/expression-check.js';
 import { createSearchRegistry } from './fhir/search/registry.js';
 import { checkRequiredBindings, warmUpBindings } from './fhir/terminology/bindings.js';
 import { createValidator, type Validator } from './fhir/validate.js';
@@ -71,7 +72,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   if (applied.length) log.info('migrations applied', { migrations: applied });
   warmUpBindings();
   const conformance = await loadProfileResources();
-  const validator: Validator = createValidator({ profiles: profilesByUrl(conformance), checks: [checkRequiredBindings, checkTriageRules] });
+  const validator: Validator = createValidator({ profiles: profilesByUrl(conformance), checks: [checkRequiredBindings, checkTriageRules, checkSearchParameterExpression] });
   const searchParams = createSearchRegistry([...baseSearchParameters(), ...conformance.filter((r): r is SearchParameter => r.resourceType === 'SearchParameter')], resourceTypes);
   const indexer = createExtractor(searchParams, { baseUrl: config.baseUrl });
   // A SearchParameter written through the API indexes new writes at once and existing ones in the background.
