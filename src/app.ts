@@ -18,6 +18,7 @@ import { baseSearchParameters, loadDefinitions } from './fhir/definitions.js';
 import { errors } from './fhir/error.js';
 import { createPageTokenCodec } from './fhir/page-token.js';
 import { createExtractor } from './fhir/search/extract.js';
+import { checkSearchParameterExpression } from './fhir/search/expression-check.js';
 import { createSearchRegistry } from './fhir/search/registry.js';
 import { checkRequiredBindings, warmUpBindings } from './fhir/terminology/bindings.js';
 import { createValidator, type Validator } from './fhir/validate.js';
@@ -98,7 +99,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   const definitions = [...stored, ...conformance.filter((r): r is StructureDefinition => r.resourceType === 'StructureDefinition')];
   const validator: Validator = createValidator({
     profiles: profilesByUrl([...stored.filter((sd) => sd.snapshot?.element?.length), ...conformance]),
-    checks: [checkRequiredBindings, checkTriageRules, checkGrowthUnits, checkMonitoring],
+    checks: [checkRequiredBindings, checkTriageRules, checkGrowthUnits, checkMonitoring, checkSearchParameterExpression],
     extensions: extensionDefinitions(definitions),
   });
   const searchParams = createSearchRegistry([...baseSearchParameters(), ...conformance.filter((r): r is SearchParameter => r.resourceType === 'SearchParameter')], resourceTypes);

@@ -166,6 +166,19 @@ describe('user-supplied regular expressions', () => {
   }, 10_000);
 });
 
+describe('run-time SearchParameters', () => {
+  it('refuses an expression with a regex function (it would run on a backtracking engine at every write)', async () => {
+    const res = await t.request('POST', 'SearchParameter', {
+      body: {
+        resourceType: 'SearchParameter', url: 'https://lots.example/fhir/SearchParameter/evil', name: 'evil', status: 'active', description: 'x',
+        code: 'evil', base: ['Patient'], type: 'string', expression: "Patient.name.family.where($this.matches('^(a+)+$'))",
+      },
+    });
+    expect(res.status).toBe(422);
+    expect(res.body.issue[0]).toMatchObject({ code: 'not-supported', expression: ['SearchParameter.expression'] });
+  });
+});
+
 describe('connections', () => {
   let s: TestServer;
   beforeAll(async () => {
