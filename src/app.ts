@@ -57,8 +57,9 @@ export interface Deps {
   close(): Promise<void>;
 }
 
-export async function openDb(config: Config): Promise<Db> {
-  return config.database.kind === 'pg' ? createPgDb(config.database.url, config.database.poolSize) : createPgliteDb(config.database.dataDir);
+/** Opens the configured database; `command` names the holder of an embedded data directory's lock. */
+export async function openDb(config: Config, command?: string): Promise<Db> {
+  return config.database.kind === 'pg' ? createPgDb(config.database.url, config.database.poolSize) : createPgliteDb(config.database.dataDir, command);
 }
 
 /** Opens the database (or uses `db`), applies migrations and builds everything a request needs. */

@@ -35,6 +35,10 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]+:.{12,}$/, 'must be id:secret, with a secret of at least 12 characters')
     .optional(),
+  LOTS_CLIENT: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+:.+$/, 'must be id:secret')
+    .optional(),
   LOTS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   LOTS_OIDC_ISSUER: z.url().optional(),
   LOTS_OIDC_JWKS_URL: z.url().optional(),
@@ -63,6 +67,8 @@ export interface Config {
   auth: AuthConfig;
   cases: { /** Working days a clinic has to answer a case. */ answerWorkingDays: number };
   booking: { /** Video meeting links when a clinic sets no pattern of its own; `{room}` is replaced. */ videoLinkPattern: string };
+  /** LOTS_CLIENT: the system client `lots seed` / `lots import` use to load through a running server's API. */
+  cliClient?: { id: string; secret: string };
 }
 
 export interface AuthConfig {
@@ -105,6 +111,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth: authConfig(s, baseUrl),
     cases: { answerWorkingDays: s.LOTS_CASE_ANSWER_WORKING_DAYS },
     booking: { videoLinkPattern: s.LOTS_VIDEO_LINK_PATTERN },
+    ...(s.LOTS_CLIENT ? { cliClient: splitCredentials(s.LOTS_CLIENT) } : {}),
   };
 }
 
@@ -114,10 +121,7 @@ function authConfig(s: z.infer<typeof schema>, baseUrl: string): AuthConfig {
     demoLogin: s.LOTS_DEMO_LOGIN ? s.LOTS_DEMO_LOGIN === 'on' : !s.DATABASE_URL,
     tokenTtlSeconds: s.LOTS_TOKEN_TTL_SECONDS,
   };
-  if (s.LOTS_BOOTSTRAP_CLIENT) {
-    const i = s.LOTS_BOOTSTRAP_CLIENT.indexOf(':');
-    auth.bootstrapClient = { id: s.LOTS_BOOTSTRAP_CLIENT.slice(0, i), secret: s.LOTS_BOOTSTRAP_CLIENT.slice(i + 1) };
-  }
+  if (s.LOTS_BOOTSTRAP_CLIENT) auth.bootstrapClient = splitCredentials(s.LOTS_BOOTSTRAP_CLIENT);
   if (s.LOTS_OIDC_ISSUER) {
     if (!s.LOTS_OIDC_JWKS_URL) throw new ConfigError('Invalid settings: LOTS_OIDC_JWKS_URL is required with LOTS_OIDC_ISSUER');
     auth.oidc = {
@@ -135,4 +139,10 @@ function authConfig(s: z.infer<typeof schema>, baseUrl: string): AuthConfig {
     };
   }
   return auth;
+}
+
+/** `id:secret` (the secret may contain colons). */
+function splitCredentials(value: string): { id: string; secret: string } {
+  const i = value.indexOf(':');
+  return { id: value.slice(0, i), secret: value.slice(i + 1) };
 }

@@ -8,11 +8,13 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { createApp, createDeps, openDb } from './app.js';
+import { createApp, createDeps, openDb, type Deps } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { migrate } from './store/db/migrate.js';
-import { importFiles } from './cli/import.js';
+import { importFilesWith, inProcessSender } from './cli/import.js';
+import { httpSender } from './cli/http-sender.js';
+import { describeLockHolder, lockHolder } from './store/db/data-dir-lock.js';
 import { createFhirRouter } from './http/fhir/index.js';
 
 const USAGE = `Usage: lots <command>
@@ -40,16 +42,16 @@ async function main(argv: string[]): Promise<number> {
     case 'serve':
       return runServer(config);
     case 'migrate': {
-      const db = await openDb(config);
+      const db = await openDb(config, 'migrate');
       const applied = await migrate(db);
       process.stdout.write(applied.length ? `Applied ${applied.join(', ')}\n` : 'Database is up to date\n');
       await db.close();
       return 0;
     }
     case 'import':
-      return runImport(config, argv.slice(1));
+      return runImport(config, 'import', argv.slice(1));
     case 'seed':
-      return runImport(config, await seedFiles());
+      return runImport(config, 'seed', await seedFiles());
     case 'help':
     case '--help':
       process.stdout.write(USAGE);
@@ -60,14 +62,24 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runImport(config: Config, files: string[]): Promise<number> {
+async function runImport(config: Config, command: 'seed' | 'import', files: string[]): Promise<number> {
   if (files.length === 0) {
     process.stderr.write('lots import: name at least one file\n');
     return 2;
   }
-  const deps = await createDeps(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel));
+  const out = { out: process.stdout, isTTY: !!process.stdout.isTTY };
+  // The embedded database is one process's: while a server holds it, load through that server's API.
+  const dataDir = config.database.kind === 'pglite' ? config.database.dataDir : undefined;
+  const server = dataDir === undefined ? undefined : lockHolder(dataDir);
+  if (server?.baseUrl && config.cliClient) {
+    process.stdout.write(`The server with PID ${server.pid} holds ${dataDir}: loading through its API at ${server.baseUrl}\n`);
+    const summary = await importFilesWith(await httpSender(server.baseUrl, config.cliClient), files, out);
+    return summary.failedFiles || summary.errors ? 1 : 0;
+  }
+  const deps = await createDeps(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), await openDb(config, command));
   try {
-    const summary = await importFiles(deps.fhir, createFhirRouter(), files, { out: process.stdout, isTTY: !!process.stdout.isTTY });
+    printCreatedClient(deps);
+    const summary = await importFilesWith(inProcessSender(deps.fhir, createFhirRouter()), files, out);
     // Fresh planner statistics, so the first searches after a big import are planned well.
     await deps.statistics.refresh(true);
     return summary.failedFiles || summary.errors ? 1 : 0;
@@ -90,10 +102,17 @@ async function seedFiles(): Promise<string[]> {
   return (await readdir(dir)).filter((f) => f.endsWith('.json')).sort().map((f) => fileURLToPath(new URL(f, dir)));
 }
 
+/** The first command on a new database creates the system client: its secret is shown this once. */
+function printCreatedClient(deps: Deps): void {
+  if (!deps.createdClient) return;
+  const { id, secret } = deps.createdClient;
+  process.stdout.write(`Created the system client "${id}" with secret ${secret} (scope system/*.*). It is shown only now: keep it.\n`);
+}
+
 async function runServer(config: Config): Promise<number> {
   const started = performance.now();
   const log = createLogger(config.logLevel);
-  const deps = await createDeps(config, log);
+  const deps = await createDeps(config, log, await openDb(config, 'serve'));
   const app = createApp(deps);
   releaseStartupGarbage();
   const server = serve({ fetch: app.fetch, port: config.port });
@@ -106,10 +125,8 @@ async function runServer(config: Config): Promise<number> {
     server.once('error', reject);
   });
   const driver = config.database.kind === 'pg' ? 'PostgreSQL server' : `embedded PGlite in ${config.database.dataDir}`;
-  if (deps.createdClient) {
-    const { id, secret } = deps.createdClient;
-    process.stdout.write(`Created the system client "${id}" with secret ${secret} (scope system/*.*). It is shown only now: keep it.\n`);
-  }
+  if (config.database.kind === 'pglite') describeLockHolder(config.database.dataDir, { baseUrl: config.baseUrl });
+  printCreatedClient(deps);
   process.stdout.write(`Lots is serving FHIR R4 at ${config.baseUrl} (${driver}), ready in ${Math.round(performance.now() - started)} ms\n`);
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
