@@ -28,6 +28,8 @@ import { handleFhir } from './http/fhir-endpoint.js';
 import { createFhirRouter } from './http/fhir/index.js';
 import type { FhirContext } from './http/fhir/types.js';
 import { authenticate } from './http/middleware/authenticate/index.js';
+import { corsMiddleware } from './http/middleware/cors.js';
+import { requestLog } from './http/middleware/request-log.js';
 import type { Logger } from './log.js';
 import { loadProfileResources, profilesByUrl } from './profiles.js';
 import type { Db } from './store/db/db.js';
@@ -145,7 +147,11 @@ export function createApp(deps: Deps): Hono {
   const router = createFhirRouter();
   const base = config.basePath;
 
-  app.onError((err, c) => errorResponse(c, toFhirError(err, log)));
+  // First: every request gets an id and a log line; CORS answers preflights before any authentication.
+  app.use('*', requestLog(log, base));
+  const cors = corsMiddleware(config.corsOrigins);
+  if (cors) app.use('*', cors);
+  app.onError((err, c) => errorResponse(c, toFhirError(err, log, c.get('requestId'))));
   app.notFound((c) => errorResponse(c, errors.notFound(`Nothing at ${new URL(c.req.url).pathname}; the FHIR API is at ${base}`)));
 
   app.get('/healthz', (c) => c.json({ status: 'ok' }));

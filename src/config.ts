@@ -35,6 +35,11 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]+:.{12,}$/, 'must be id:secret, with a secret of at least 12 characters')
     .optional(),
+  // `*` (any origin), `off`, or a comma-separated list of origins such as https://app.example.se.
+  LOTS_CORS_ORIGINS: z
+    .string()
+    .regex(/^(\*|off|https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*)$/, 'must be *, off, or a comma-separated list of origins like https://app.example.se')
+    .default('*'),
   LOTS_CLIENT: z
     .string()
     .regex(/^[A-Za-z0-9._-]+:.+$/, 'must be id:secret')
@@ -67,6 +72,8 @@ export interface Config {
   auth: AuthConfig;
   cases: { /** Working days a clinic has to answer a case. */ answerWorkingDays: number };
   booking: { /** Video meeting links when a clinic sets no pattern of its own; `{room}` is replaced. */ videoLinkPattern: string };
+  /** Origins browsers may call the API from: any (`*`), none (`off`), or those listed. */
+  corsOrigins: '*' | 'off' | string[];
   /** LOTS_CLIENT: the system client `lots seed` / `lots import` use to load through a running server's API. */
   cliClient?: { id: string; secret: string };
 }
@@ -111,6 +118,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     auth: authConfig(s, baseUrl),
     cases: { answerWorkingDays: s.LOTS_CASE_ANSWER_WORKING_DAYS },
     booking: { videoLinkPattern: s.LOTS_VIDEO_LINK_PATTERN },
+    corsOrigins: s.LOTS_CORS_ORIGINS === '*' || s.LOTS_CORS_ORIGINS === 'off' ? s.LOTS_CORS_ORIGINS : s.LOTS_CORS_ORIGINS.split(',').map((o) => o.trim()),
     ...(s.LOTS_CLIENT ? { cliClient: splitCredentials(s.LOTS_CLIENT) } : {}),
   };
 }

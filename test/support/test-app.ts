@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { Hono } from 'hono';
 import { createApp, createDeps, type Deps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createLogger, silentLogger } from '../../src/log.js';
+import { createLogger, silentLogger, type Logger } from '../../src/log.js';
 import type { Db } from '../../src/store/db/db.js';
 import { createPgDb } from '../../src/store/db/pg.js';
 import { createPgliteDb } from '../../src/store/db/pglite.js';
@@ -68,10 +68,11 @@ export async function createTestDb(): Promise<{ db: Db; url?: string; drop: () =
   };
 }
 
-export async function createTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+/** `log` receives the app's log (the request log included) instead of silence. */
+export async function createTestApp(env: Record<string, string> = {}, options: { log?: Logger } = {}): Promise<TestApp> {
   const { db, drop } = await createTestDb();
   const config = loadConfig({ BASE_URL: BASE, LOG_LEVEL: 'silent', ...env });
-  const deps = await createDeps(config, process.env.LOTS_TEST_LOG ? createLogger('debug') : silentLogger, db);
+  const deps = await createDeps(config, options.log ?? (process.env.LOTS_TEST_LOG ? createLogger('debug') : silentLogger), db);
   const app = createApp(deps);
   const systemToken = (scope = 'system/*.*') => deps.tokens.issue({ sub: 'test', scope, client_id: 'test', lots_kind: 'system' }, 3600);
   const defaultToken = await systemToken();
