@@ -3,7 +3,8 @@
  * The one entry point: `lots serve | migrate`. Reads the settings, builds the app and serves it; the
  * only file with process-level side effects (signals, exit codes).
  */
-import { readdir } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
+import type { Bundle } from '@medplum/fhirtypes';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
@@ -12,7 +13,8 @@ import { createApp, createDeps, openDb, type Deps } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { migrate } from './store/db/migrate.js';
-import { importFilesWith, inProcessSender } from './cli/import.js';
+import { importFilesWith, inProcessSender, type BundleSender } from './cli/import.js';
+import { seedSlots } from './cli/seed-slots.js';
 import { httpSender } from './cli/http-sender.js';
 import { describeLockHolder, lockHolder } from './store/db/data-dir-lock.js';
 import { createFhirRouter } from './http/fhir/index.js';
@@ -50,8 +52,11 @@ async function main(argv: string[]): Promise<number> {
     }
     case 'import':
       return runImport(config, 'import', argv.slice(1));
-    case 'seed':
-      return runImport(config, 'seed', await seedFiles());
+    case 'seed': {
+      const files = await seedFiles();
+      const bundles = await Promise.all(files.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as Bundle));
+      return runImport(config, 'seed', files, (send) => seedSlots(send, bundles, process.stdout));
+    }
     case 'help':
     case '--help':
       process.stdout.write(USAGE);
@@ -62,7 +67,8 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
-async function runImport(config: Config, command: 'seed' | 'import', files: string[]): Promise<number> {
+/** Loads `files`; `after` runs next with the same sender (the seed's slots) and returns a failure count. */
+async function runImport(config: Config, command: 'seed' | 'import', files: string[], after?: (send: BundleSender) => Promise<number>): Promise<number> {
   if (files.length === 0) {
     process.stderr.write('lots import: name at least one file\n');
     return 2;
@@ -73,16 +79,20 @@ async function runImport(config: Config, command: 'seed' | 'import', files: stri
   const server = dataDir === undefined ? undefined : lockHolder(dataDir);
   if (server?.baseUrl && config.cliClient) {
     process.stdout.write(`The server with PID ${server.pid} holds ${dataDir}: loading through its API at ${server.baseUrl}\n`);
-    const summary = await importFilesWith(await httpSender(server.baseUrl, config.cliClient), files, out);
-    return summary.failedFiles || summary.errors ? 1 : 0;
+    const send = await httpSender(server.baseUrl, config.cliClient);
+    const summary = await importFilesWith(send, files, out);
+    const failed = (await after?.(send)) ?? 0;
+    return summary.failedFiles || summary.errors || failed ? 1 : 0;
   }
   const deps = await createDeps(config, createLogger(config.logLevel === 'info' ? 'warn' : config.logLevel), await openDb(config, command));
   try {
     printCreatedClient(deps);
-    const summary = await importFilesWith(inProcessSender(deps.fhir, createFhirRouter()), files, out);
+    const send = inProcessSender(deps.fhir, createFhirRouter());
+    const summary = await importFilesWith(send, files, out);
+    const failed = (await after?.(send)) ?? 0;
     // Fresh planner statistics, so the first searches after a big import are planned well.
     await deps.statistics.refresh(true);
-    return summary.failedFiles || summary.errors ? 1 : 0;
+    return summary.failedFiles || summary.errors || failed ? 1 : 0;
   } finally {
     await deps.close();
   }
