@@ -1,6 +1,6 @@
 /**
  * @module main
- * The one entry point: `lots serve | migrate`. Reads the settings, builds the app and serves it; the
+ * The one entry point: `lots serve | migrate | import | seed | client`. Reads the settings, builds the app and serves it; the
  * only file with process-level side effects (signals, exit codes).
  */
 import { readdir, readFile } from 'node:fs/promises';
@@ -15,6 +15,7 @@ import { createLogger } from './log.js';
 import { migrate } from './store/db/migrate.js';
 import { importFilesWith, inProcessSender, type BundleSender } from './cli/import.js';
 import { seedSlots } from './cli/seed-slots.js';
+import { CLIENT_USAGE, ClientUsageError, runClientCommand } from './cli/client.js';
 import { httpSender } from './cli/http-sender.js';
 import { describeLockHolder, lockHolder } from './store/db/data-dir-lock.js';
 import { createFhirRouter } from './http/fhir/index.js';
@@ -25,7 +26,11 @@ Commands:
   serve            start the FHIR server (default)
   migrate          apply database migrations and exit
   import FILE...   load transaction/batch/collection Bundles, resources and NDJSON files
-  seed             load the demo region in seed/ (units, staff, citizens, forms, rules)
+  seed             load the demo region in seed/ (units, staff, citizens, forms, rules, slots)
+  client ...       register OAuth clients: lots client add|list|rotate|remove (lots client help)
+
+With the embedded database one process at a time may open LOTS_DATA_DIR. While a server runs,
+LOTS_CLIENT=id:secret makes seed and import load through its API.
 `;
 
 async function main(argv: string[]): Promise<number> {
@@ -57,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
       const bundles = await Promise.all(files.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as Bundle));
       return runImport(config, 'seed', files, (send) => seedSlots(send, bundles, process.stdout));
     }
+    case 'client':
+      return runClient(config, argv.slice(1));
     case 'help':
     case '--help':
       process.stdout.write(USAGE);
@@ -110,6 +117,25 @@ function releaseStartupGarbage(): void {
 async function seedFiles(): Promise<string[]> {
   const dir = new URL('../seed/', import.meta.url);
   return (await readdir(dir)).filter((f) => f.endsWith('.json')).sort().map((f) => fileURLToPath(new URL(f, dir)));
+}
+
+async function runClient(config: Config, argv: string[]): Promise<number> {
+  if (!argv.length || argv[0] === 'help' || argv[0] === '--help') {
+    process.stdout.write(CLIENT_USAGE);
+    return argv.length ? 0 : 2;
+  }
+  const db = await openDb(config, 'client');
+  try {
+    await migrate(db);
+    return await runClientCommand(db, argv, process.stdout);
+  } catch (err) {
+    const usage = err instanceof ClientUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+    if (!usage) throw err;
+    process.stderr.write(`lots client: ${(err as Error).message}\n${CLIENT_USAGE}`);
+    return 2;
+  } finally {
+    await db.close();
+  }
 }
 
 /** The first command on a new database creates the system client: its secret is shown this once. */

@@ -4,12 +4,20 @@
  * private_key_jwt (a JWT signed with a key the client registered, as SMART Backend Services do),
  * whose jti may be used once.
  */
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify } from 'jose';
 import { getClient, rememberAssertion, secretMatches, type Client } from '../../auth/clients.js';
 import type { Queryable } from '../../store/db/db.js';
 import { OAuthError } from './oauth-error.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** One key set per JWKS URL, so jose's cache (and cooldown between fetches) works across requests. */
+const remote = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+function remoteKeys(url: string): ReturnType<typeof createRemoteJWKSet> {
+  let keys = remote.get(url);
+  if (!keys) remote.set(url, (keys = createRemoteJWKSet(new URL(url))));
+  return keys;
+}
 
 export async function authenticateClient(db: Queryable, authorization: string | undefined, form: URLSearchParams, tokenUrl: string): Promise<Client> {
   const assertion = form.get('client_assertion');
@@ -42,10 +50,10 @@ async function byAssertion(db: Queryable, assertion: string, tokenUrl: string): 
   }
   const id = typeof claims.iss === 'string' ? claims.iss : '';
   const client = await getClient(db, id);
-  if (!client?.jwks) throw new OAuthError(401, 'invalid_client', `No client "${id}" with a registered key`);
+  if (!client?.jwks && !client?.jwksUrl) throw new OAuthError(401, 'invalid_client', `No client "${id}" with a registered key`);
   let payload;
   try {
-    ({ payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks), { issuer: id, subject: id, audience: tokenUrl, requiredClaims: ['exp', 'jti'] }));
+    ({ payload } = await jwtVerify(assertion, client.jwks ? createLocalJWKSet(client.jwks) : remoteKeys(client.jwksUrl!), { issuer: id, subject: id, audience: tokenUrl, requiredClaims: ['exp', 'jti'] }));
   } catch (err) {
     throw new OAuthError(401, 'invalid_client', `client_assertion rejected: ${(err as Error).message}`);
   }
