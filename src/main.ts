@@ -3,7 +3,8 @@
  * The one entry point: `lots serve | migrate | import | seed | client`. Reads the settings, builds the app and serves it; the
  * only file with process-level side effects (signals, exit codes).
  */
-import { readdir, readFile } from 'node:fs/promises';
+import { createWriteStream } from 'node:fs';
+import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import type { Bundle } from '@medplum/fhirtypes';
 import v8 from 'node:v8';
 import vm from 'node:vm';
@@ -13,6 +14,7 @@ import { createApp, createDeps, openDb, type Deps } from './app.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { migrate } from './store/db/migrate.js';
+import { dumpDatabase, restoreDatabase, RestoreError } from './store/dump.js';
 import { importFilesWith, inProcessSender, type BundleSender } from './cli/import.js';
 import { seedSlots } from './cli/seed-slots.js';
 import { CLIENT_USAGE, ClientUsageError, runClientCommand } from './cli/client.js';
@@ -27,6 +29,8 @@ Commands:
   migrate          apply database migrations and exit
   import FILE...   load transaction/batch/collection Bundles, resources and NDJSON files
   seed             load the demo region in seed/ (units, staff, citizens, forms, rules, slots)
+  dump FILE        write a portable SQL dump of the database (loads into PostgreSQL with psql -1 -f)
+  restore FILE     load a dump into an empty LOTS_DATA_DIR (or empty DATABASE_URL database)
   client ...       register OAuth clients: lots client add|list|rotate|remove (lots client help)
 
 With the embedded database one process at a time may open LOTS_DATA_DIR. While a server runs,
@@ -62,6 +66,10 @@ async function main(argv: string[]): Promise<number> {
       const bundles = await Promise.all(files.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as Bundle));
       return runImport(config, 'seed', files, (send) => seedSlots(send, bundles, process.stdout));
     }
+    case 'dump':
+      return runDump(config, argv.slice(1));
+    case 'restore':
+      return runRestore(config, argv.slice(1));
     case 'client':
       return runClient(config, argv.slice(1));
     case 'help':
@@ -117,6 +125,49 @@ function releaseStartupGarbage(): void {
 async function seedFiles(): Promise<string[]> {
   const dir = new URL('../seed/', import.meta.url);
   return (await readdir(dir)).filter((f) => f.endsWith('.json')).sort().map((f) => fileURLToPath(new URL(f, dir)));
+}
+
+async function runDump(config: Config, args: string[]): Promise<number> {
+  if (args.length !== 1) {
+    process.stderr.write('lots dump: name the file to write, e.g. lots dump lots-backup.sql\n');
+    return 2;
+  }
+  const [file] = args as [string];
+  const db = await openDb(config, 'dump');
+  const partial = `${file}.partial`;
+  try {
+    const out = createWriteStream(partial);
+    const write = (text: string) => new Promise<void>((resolve, reject) => out.write(text, (err) => (err ? reject(err) : resolve())));
+    const summary = await dumpDatabase(db, write);
+    await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+    // Only a complete dump gets the name asked for.
+    await rename(partial, file);
+    process.stdout.write(`Dumped ${summary.rows} rows of ${summary.tables} tables to ${file}\n`);
+    return 0;
+  } finally {
+    await db.close();
+    await rm(partial, { force: true });
+  }
+}
+
+async function runRestore(config: Config, args: string[]): Promise<number> {
+  if (args.length !== 1) {
+    process.stderr.write('lots restore: name the dump file, e.g. lots restore lots-backup.sql\n');
+    return 2;
+  }
+  const db = await openDb(config, 'restore');
+  try {
+    const { rows } = await restoreDatabase(db, args[0]!);
+    const into = config.database.kind === 'pglite' ? config.database.dataDir : 'the PostgreSQL database';
+    process.stdout.write(`Restored ${rows} rows into ${into}; start Lots on it (it applies newer migrations itself)\n`);
+    return 0;
+  } catch (err) {
+    if (!(err instanceof RestoreError)) throw err;
+    process.stderr.write(`lots restore: ${err.message}\n`);
+    return 1;
+  } finally {
+    await db.close();
+  }
 }
 
 async function runClient(config: Config, argv: string[]): Promise<number> {
