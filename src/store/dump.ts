@@ -91,35 +91,40 @@ export async function restoreDatabase(db: Db, file: string): Promise<{ rows: num
     "select count(*)::int as n from information_schema.tables where table_schema = current_schema() and table_name in ('schema_migration', 'resource')",
   );
   if ((existing[0]?.n ?? 0) > 0) throw new RestoreError('the target database is not empty: restore into a new LOTS_DATA_DIR (or an empty PostgreSQL database)');
-  const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
   return db.transaction(async (tx) => {
+    // Made right before the loop: lines read while nothing iterates yet would be lost.
+    const lines = createInterface({ input: createReadStream(file, 'utf8'), crlfDelay: Infinity });
     let part: 'header' | 'schema' | 'data' | 'end' = 'header';
     let schema = '';
     let batch: string[] = [];
     let rows = 0;
-    const flush = async () => {
-      if (batch.length) await tx.exec(batch.join('\n'));
-      rows += batch.filter((l) => l.startsWith('insert ')).length;
-      batch = [];
-    };
-    for await (const line of lines) {
-      if (part === 'header') {
-        if (line !== HEADER) throw new RestoreError(`${file} is not a Lots dump (its first line is not "${HEADER}")`);
-        part = 'schema';
-      } else if (part === 'schema') {
-        if (line === DATA) {
-          await tx.exec(schema);
-          part = 'data';
-        } else schema += `${line}\n`;
-      } else if (part === 'data') {
-        if (line === END) {
-          await flush();
-          part = 'end';
-        } else if (line.trim()) {
-          batch.push(line);
-          if (batch.length >= BATCH) await flush();
+    try {
+      const flush = async () => {
+        if (batch.length) await tx.exec(batch.join('\n'));
+        rows += batch.filter((l) => l.startsWith('insert ')).length;
+        batch = [];
+      };
+      for await (const line of lines) {
+        if (part === 'header') {
+          if (line !== HEADER) throw new RestoreError(`${file} is not a Lots dump (its first line is not "${HEADER}")`);
+          part = 'schema';
+        } else if (part === 'schema') {
+          if (line === DATA) {
+            await tx.exec(schema);
+            part = 'data';
+          } else schema += `${line}\n`;
+        } else if (part === 'data') {
+          if (line === END) {
+            await flush();
+            part = 'end';
+          } else if (line.trim()) {
+            batch.push(line);
+            if (batch.length >= BATCH) await flush();
+          }
         }
       }
+    } finally {
+      lines.close();
     }
     if (part !== 'end') throw new RestoreError(`${file} is cut short (no "${END}" line): nothing was restored`);
     return { rows };

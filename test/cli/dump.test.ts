@@ -110,5 +110,5 @@ describe('lots restore refuses', () => {
     } finally {
       await db.close();
     }
-  });
+  }, 180_000);
 });
