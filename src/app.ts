@@ -40,6 +40,8 @@ import type { FhirContext } from './http/fhir/types.js';
 import { authenticate } from './http/middleware/authenticate/index.js';
 import { drainBody } from './http/middleware/drain-body/index.js';
 import { rateLimit } from './http/middleware/rate-limit/index.js';
+import { corsMiddleware } from './http/middleware/cors.js';
+import { requestLog } from './http/middleware/request-log.js';
 import type { Logger } from './log.js';
 import { loadProfileResources, profilesByUrl } from './profiles.js';
 import { isDatabaseUnavailable, type Db } from './store/db/db.js';
@@ -77,8 +79,9 @@ export interface Deps {
   close(): Promise<void>;
 }
 
-export async function openDb(config: Config): Promise<Db> {
-  return config.database.kind === 'pg' ? createPgDb(config.database.url, config.database.poolSize) : createPgliteDb(config.database.dataDir);
+/** Opens the configured database; `command` names the holder of an embedded data directory's lock. */
+export async function openDb(config: Config, command?: string): Promise<Db> {
+  return config.database.kind === 'pg' ? createPgDb(config.database.url, config.database.poolSize) : createPgliteDb(config.database.dataDir, command);
 }
 
 /** Opens the database (or uses `db`), applies migrations and builds everything a request needs. */
@@ -184,7 +187,11 @@ export function createApp(deps: Deps): Hono {
   const router = createFhirRouter();
   const base = config.basePath;
 
-  app.onError((err, c) => errorResponse(c, toFhirError(err, log, undefined, isDatabaseUnavailable)));
+  // First: every request gets an id and a log line; CORS answers preflights before any authentication.
+  app.use('*', requestLog(log, base));
+  const cors = corsMiddleware(config.corsOrigins);
+  if (cors) app.use('*', cors);
+  app.onError((err, c) => errorResponse(c, toFhirError(err, log, c.get('requestId'), isDatabaseUnavailable)));
   app.notFound((c) => errorResponse(c, errors.notFound(`Nothing at ${new URL(c.req.url).pathname}; the FHIR API is at ${base}`)));
   app.use('*', drainBody({ maxBytes: config.maxBodyBytes }));
 

@@ -38,6 +38,15 @@ const schema = z.object({
     .string()
     .regex(/^[A-Za-z0-9._-]+:.{12,}$/, 'must be id:secret, with a secret of at least 12 characters')
     .optional(),
+  // `*` (any origin), `off`, or a comma-separated list of origins such as https://app.example.se.
+  LOTS_CORS_ORIGINS: z
+    .string()
+    .regex(/^(\*|off|https?:\/\/[^\s,/]+(\s*,\s*https?:\/\/[^\s,/]+)*)$/, 'must be *, off, or a comma-separated list of origins like https://app.example.se')
+    .default('*'),
+  LOTS_CLIENT: z
+    .string()
+    .regex(/^[A-Za-z0-9._-]+:.+$/, 'must be id:secret')
+    .optional(),
   LOTS_TOKEN_TTL_SECONDS: z.coerce.number().int().min(60).max(86_400).default(3600),
   LOTS_AUDIT_READS: z.enum(['queue', 'sync']).default('queue'),
   LOTS_LOGIN_RATE_PER_ADDRESS: z.coerce.number().int().positive().default(120),
@@ -76,6 +85,10 @@ export interface Config {
   growth: { referencesDir: string };
   /** Self-monitoring: how often the missing-measurement check runs (0: never), and the grace after a period. */
   monitoring: { checkSeconds: number; graceHours: number };
+  /** Origins browsers may call the API from: any (`*`), none (`off`), or those listed. */
+  corsOrigins: '*' | 'off' | string[];
+  /** LOTS_CLIENT: the system client `lots seed` / `lots import` use to load through a running server's API. */
+  cliClient?: { id: string; secret: string };
 }
 
 export interface AuthConfig {
@@ -123,6 +136,8 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     booking: { videoLinkPattern: s.LOTS_VIDEO_LINK_PATTERN },
     growth: { referencesDir: s.LOTS_GROWTH_REFERENCES ?? fileURLToPath(new URL('../references/growth', import.meta.url)) },
     monitoring: { checkSeconds: s.LOTS_MONITORING_CHECK_SECONDS, graceHours: s.LOTS_MONITORING_GRACE_HOURS },
+    corsOrigins: s.LOTS_CORS_ORIGINS === '*' || s.LOTS_CORS_ORIGINS === 'off' ? s.LOTS_CORS_ORIGINS : s.LOTS_CORS_ORIGINS.split(',').map((o) => o.trim()),
+    ...(s.LOTS_CLIENT ? { cliClient: splitCredentials(s.LOTS_CLIENT) } : {}),
   };
 }
 
@@ -133,10 +148,7 @@ function authConfig(s: z.infer<typeof schema>, baseUrl: string): AuthConfig {
     tokenTtlSeconds: s.LOTS_TOKEN_TTL_SECONDS,
     loginRate: { perAddress: s.LOTS_LOGIN_RATE_PER_ADDRESS, failuresPerClient: s.LOTS_LOGIN_FAILURES_PER_CLIENT },
   };
-  if (s.LOTS_BOOTSTRAP_CLIENT) {
-    const i = s.LOTS_BOOTSTRAP_CLIENT.indexOf(':');
-    auth.bootstrapClient = { id: s.LOTS_BOOTSTRAP_CLIENT.slice(0, i), secret: s.LOTS_BOOTSTRAP_CLIENT.slice(i + 1) };
-  }
+  if (s.LOTS_BOOTSTRAP_CLIENT) auth.bootstrapClient = splitCredentials(s.LOTS_BOOTSTRAP_CLIENT);
   if (s.LOTS_OIDC_ISSUER) {
     if (!s.LOTS_OIDC_JWKS_URL) throw new ConfigError('Invalid settings: LOTS_OIDC_JWKS_URL is required with LOTS_OIDC_ISSUER');
     auth.oidc = {
@@ -154,4 +166,10 @@ function authConfig(s: z.infer<typeof schema>, baseUrl: string): AuthConfig {
     };
   }
   return auth;
+}
+
+/** `id:secret` (the secret may contain colons). */
+function splitCredentials(value: string): { id: string; secret: string } {
+  const i = value.indexOf(':');
+  return { id: value.slice(0, i), secret: value.slice(i + 1) };
 }

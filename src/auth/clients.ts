@@ -1,13 +1,15 @@
 /**
  * @module auth/clients
  * OAuth clients of Lots' own issuer: system clients with a secret (client_secret_basic) or a public key
- * (private_key_jwt, SMART Backend Services), each with the scopes it may be given. Secrets are kept as
- * scrypt hashes.
+ * (private_key_jwt, SMART Backend Services: a JWKS given inline or by URL), each with the scopes it may
+ * be given and, for apps, redirect URIs. Secrets are kept only as scrypt hashes; the SQL is in
+ * store/clients.ts.
  */
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto';
 import { promisify } from 'node:util';
 import type { JWK } from 'jose';
 import type { Queryable } from '../store/db/db.js';
+import * as store from '../store/clients.js';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
@@ -16,6 +18,20 @@ export interface Client {
   scope: string;
   secretHash?: string;
   jwks?: { keys: JWK[] };
+  /** Where the client publishes its keys (private_key_jwt), fetched when it authenticates. */
+  jwksUrl?: string;
+  redirectUris: string[];
+}
+
+/** What `lots client list` shows: never a secret or its hash. */
+export interface ClientSummary {
+  id: string;
+  auth: 'client_secret' | 'private_key_jwt (JWKS)' | 'private_key_jwt (JWKS URL)';
+  scope: string;
+  jwksUrl?: string;
+  redirectUris: string[];
+  createdAt: string;
+  updatedAt: string;
 }
 
 export async function hashSecret(secret: string): Promise<string> {
@@ -32,45 +48,50 @@ export async function secretMatches(secret: string, stored: string): Promise<boo
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
 
+/** A new random secret: 32 bytes, base64url. */
+export const newSecret = (): string => randomBytes(32).toString('base64url');
+
 export async function getClient(db: Queryable, id: string): Promise<Client | undefined> {
-  const rows = await db.query<{ id: string; scope: string; secret_hash: string | null; jwks: string | null }>(
-    'select id, scope, secret_hash, jwks from auth_client where id = $1',
-    [id],
-  );
-  const r = rows[0];
+  const r = await store.selectClient(db, id);
   if (!r) return undefined;
-  const client: Client = { id: r.id, scope: r.scope };
-  if (r.secret_hash) client.secretHash = r.secret_hash;
-  if (r.jwks) client.jwks = JSON.parse(r.jwks) as { keys: JWK[] };
-  return client;
+  return {
+    id: r.id,
+    scope: r.scope,
+    redirectUris: r.redirectUris,
+    ...(r.secretHash ? { secretHash: r.secretHash } : {}),
+    ...(r.jwks ? { jwks: JSON.parse(r.jwks) as { keys: JWK[] } } : {}),
+    ...(r.jwksUrl ? { jwksUrl: r.jwksUrl } : {}),
+  };
+}
+
+export async function listClients(db: Queryable): Promise<ClientSummary[]> {
+  return (await store.selectClients(db)).map((r) => ({
+    id: r.id,
+    auth: r.secretHash ? 'client_secret' : r.jwksUrl ? 'private_key_jwt (JWKS URL)' : 'private_key_jwt (JWKS)',
+    scope: r.scope,
+    ...(r.jwksUrl ? { jwksUrl: r.jwksUrl } : {}),
+    redirectUris: r.redirectUris,
+    createdAt: r.createdAt,
+    updatedAt: r.updatedAt,
+  }));
 }
 
 /** Creates or replaces a client with a secret. */
-export async function saveSecretClient(db: Queryable, id: string, secret: string, scope: string): Promise<void> {
-  await db.query(
-    `insert into auth_client (id, scope, secret_hash) values ($1, $2, $3)
-     on conflict (id) do update set scope = excluded.scope, secret_hash = excluded.secret_hash, jwks = null`,
-    [id, scope, await hashSecret(secret)],
-  );
+export async function saveSecretClient(db: Queryable, id: string, secret: string, scope: string, redirectUris: string[] = []): Promise<void> {
+  await store.upsertClient(db, { id, scope, secretHash: await hashSecret(secret), redirectUris });
 }
 
 /** Creates or replaces a client that authenticates with a signed JWT (private_key_jwt). */
-export async function saveKeyClient(db: Queryable, id: string, jwks: { keys: JWK[] }, scope: string): Promise<void> {
-  await db.query(
-    `insert into auth_client (id, scope, jwks) values ($1, $2, $3)
-     on conflict (id) do update set scope = excluded.scope, jwks = excluded.jwks, secret_hash = null`,
-    [id, scope, JSON.stringify(jwks)],
-  );
+export async function saveKeyClient(db: Queryable, id: string, keys: { keys: JWK[] } | { url: string }, scope: string, redirectUris: string[] = []): Promise<void> {
+  await store.upsertClient(db, { id, scope, redirectUris, ...('url' in keys ? { jwksUrl: keys.url } : { jwks: JSON.stringify(keys) }) });
 }
 
-export async function countClients(db: Queryable): Promise<number> {
-  const rows = await db.query<{ n: number }>('select count(*)::int as n from auth_client');
-  return rows[0]?.n ?? 0;
+/** Gives a confidential client a new secret (the old one stops working); undefined when there is none. */
+export async function rotateSecret(db: Queryable, id: string): Promise<string | undefined> {
+  const secret = newSecret();
+  return (await store.updateSecretHash(db, id, await hashSecret(secret))) ? secret : undefined;
 }
 
-/** Records a client assertion's jti; false when it was seen before (a replay). */
-export async function rememberAssertion(db: Queryable, jti: string, expiresAt: Date): Promise<boolean> {
-  await db.query('delete from auth_assertion where expires_at < now()');
-  const rows = await db.query('insert into auth_assertion (jti, expires_at) values ($1, $2) on conflict do nothing returning jti', [jti, expiresAt.toISOString()]);
-  return rows.length === 1;
-}
+export const removeClient = store.deleteClient;
+export const countClients = store.countClients;
+export const rememberAssertion = store.rememberAssertion;

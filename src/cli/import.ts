@@ -28,13 +28,28 @@ export interface ImportOptions {
   isTTY: boolean;
 }
 
+/**
+ * Sends one transaction or batch Bundle and returns the response Bundle; throws a `FhirError` when the
+ * Bundle as a whole is refused (a transaction with a bad entry). In-process, or over HTTP to a server.
+ */
+export type BundleSender = (bundle: Bundle) => Promise<Bundle>;
+
+/** Sends Bundles through the router in this process, as the server's own context. */
+export function inProcessSender(ctx: FhirContext, router: Router): BundleSender {
+  return async (bundle) => JSON.parse((await router.handle(ctx, bundleRequest(bundle))).raw!) as Bundle;
+}
+
 export async function importFiles(ctx: FhirContext, router: Router, files: string[], opts: ImportOptions): Promise<ImportSummary> {
+  return importFilesWith(inProcessSender(ctx, router), files, opts);
+}
+
+export async function importFilesWith(send: BundleSender, files: string[], opts: ImportOptions): Promise<ImportSummary> {
   const started = performance.now();
   const summary: ImportSummary = { files: files.length, failedFiles: 0, resources: 0, errors: 0, seconds: 0 };
   for (const file of files) {
     const progress = createProgress(file, opts);
     try {
-      const result = await importFile(ctx, router, file, progress);
+      const result = await importFile(send, file, progress);
       summary.resources += result.loaded;
       summary.errors += result.errors;
       progress.done(result.loaded, result.errors);
@@ -56,9 +71,9 @@ interface FileResult {
   errors: number;
 }
 
-async function importFile(ctx: FhirContext, router: Router, file: string, progress: Progress): Promise<FileResult> {
+async function importFile(send: BundleSender, file: string, progress: Progress): Promise<FileResult> {
   const text = await readFile(file, 'utf8');
-  if (file.endsWith('.ndjson') || file.endsWith('.jsonl')) return importNdjson(ctx, router, text, progress);
+  if (file.endsWith('.ndjson') || file.endsWith('.jsonl')) return importNdjson(send, text, progress);
   let json: unknown;
   try {
     // The same limits as a request body: the file may come from anywhere.
@@ -70,15 +85,15 @@ async function importFile(ctx: FhirContext, router: Router, file: string, progre
   const resource = json as Resource;
   if (!resource || typeof resource.resourceType !== 'string') throw new Error('not a FHIR resource (no resourceType)');
   if (resource.resourceType === 'Bundle' && (resource.type === 'transaction' || resource.type === 'batch')) {
-    return postBundle(ctx, router, resource, progress);
+    return postBundle(send, resource, progress);
   }
   const entries = resource.resourceType === 'Bundle' && resource.type === 'collection'
     ? (resource.entry ?? []).map((e, i) => ({ resource: e.resource, where: `entry ${i}` }))
     : [{ resource, where: 'the resource' }];
-  return loadResources(ctx, router, entries, progress);
+  return loadResources(send, entries, progress);
 }
 
-async function importNdjson(ctx: FhirContext, router: Router, text: string, progress: Progress): Promise<FileResult> {
+async function importNdjson(send: BundleSender, text: string, progress: Progress): Promise<FileResult> {
   const items: { resource: Resource | undefined; where: string; error?: string }[] = [];
   text.split('\n').forEach((line, i) => {
     if (!line.trim()) return;
@@ -91,7 +106,7 @@ async function importNdjson(ctx: FhirContext, router: Router, text: string, prog
   });
   const bad = items.filter((x) => x.error);
   for (const b of bad) progress.error(`${b.where}: ${b.error}`);
-  const result = await loadResources(ctx, router, items.filter((x) => !x.error), progress);
+  const result = await loadResources(send, items.filter((x) => !x.error), progress);
   return { loaded: result.loaded, errors: result.errors + bad.length };
 }
 
@@ -102,7 +117,7 @@ function toEntry(resource: Resource): BundleEntry {
     : { resource, request: { method: 'POST', url: resource.resourceType } };
 }
 
-async function loadResources(ctx: FhirContext, router: Router, items: { resource: Resource | undefined; where: string }[], progress: Progress): Promise<FileResult> {
+async function loadResources(send: BundleSender, items: { resource: Resource | undefined; where: string }[], progress: Progress): Promise<FileResult> {
   let loaded = 0;
   let errors = 0;
   for (let from = 0; from < items.length; from += CHUNK) {
@@ -111,14 +126,13 @@ async function loadResources(ctx: FhirContext, router: Router, items: { resource
     for (const x of chunk) if (!valid.includes(x)) progress.error(`${x.where}: not a FHIR resource`), errors++;
     const bundle: Bundle = { resourceType: 'Bundle', type: 'transaction', entry: valid.map((x) => toEntry(x.resource!)) };
     try {
-      await router.handle(ctx, bundleRequest(bundle));
+      await send(bundle);
       loaded += valid.length;
       progress.add(valid.length);
     } catch (err) {
       if (!(err instanceof FhirError)) throw err;
       // Find the bad entries: run this chunk as a batch, entry by entry.
-      const res = await router.handle(ctx, bundleRequest({ ...bundle, type: 'batch' }));
-      const out = JSON.parse(res.raw!) as Bundle;
+      const out = await send({ ...bundle, type: 'batch' });
       (out.entry ?? []).forEach((e, k) => {
         if (e.response?.status.startsWith('2')) loaded++;
         else {
@@ -132,11 +146,10 @@ async function loadResources(ctx: FhirContext, router: Router, items: { resource
   return { loaded, errors };
 }
 
-async function postBundle(ctx: FhirContext, router: Router, bundle: Bundle, progress: Progress): Promise<FileResult> {
+async function postBundle(send: BundleSender, bundle: Bundle, progress: Progress): Promise<FileResult> {
   const n = bundle.entry?.length ?? 0;
   try {
-    const res = await router.handle(ctx, { ...bundleRequest(bundle), headers: { prefer: 'return=minimal' } });
-    const out = JSON.parse(res.raw!) as Bundle;
+    const out = await send(bundle);
     const failed = (out.entry ?? []).map((e, i) => [e, i] as const).filter(([e]) => !e.response?.status.startsWith('2'));
     for (const [e, i] of failed) progress.error(`entry ${i}: ${e.response?.outcome?.issue?.[0]?.diagnostics ?? e.response?.status}`);
     progress.add(n);

@@ -30,6 +30,7 @@ export function toFhirError(err: unknown, log: Logger, requestId?: string, unava
 }
 
 export function errorResponse(c: Context, err: FhirError, mediaType = 'application/fhir+json'): Response {
-  const headers: Record<string, string> = { 'Content-Type': `${mediaType}; charset=utf-8`, ...err.headers };
-  return c.body(JSON.stringify(err.toOutcome()), err.status as 400, headers);
+  const body = JSON.stringify(err.toOutcome());
+  const headers: Record<string, string> = { 'Content-Type': `${mediaType}; charset=utf-8`, 'Content-Length': String(Buffer.byteLength(body)), ...err.headers };
+  return c.body(body, err.status as 400, headers);
 }

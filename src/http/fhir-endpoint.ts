@@ -90,7 +90,11 @@ export function render(c: Context, req: FhirRequest, res: FhirResponse, mediaTyp
   if (res.stream) return c.body(res.stream, res.status as 200, headers);
   let body = bodyText(req, res);
   if (res.status === 304 || req.method === 'HEAD') body = undefined;
-  if (body !== undefined) headers['Content-Type'] = `${mediaType}; charset=utf-8`;
+  if (body !== undefined) {
+    headers['Content-Type'] = `${mediaType}; charset=utf-8`;
+    // Known here for free; the request log reports it.
+    headers['Content-Length'] = String(Buffer.byteLength(body));
+  }
   return body === undefined ? c.body(null, res.status as 200, headers) : c.body(body, res.status as 200, headers);
 }
 

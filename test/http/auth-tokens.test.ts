@@ -154,6 +154,8 @@ describe('demo login', () => {
   });
 
   it('logs in staff by HSA-id with units and roles', async () => {
+    // The unit must exist (test/http/demo-login.test.ts).
+    await t.request('PUT', 'Organization/vc-centrum', { body: { resourceType: 'Organization', id: 'vc-centrum', name: 'Vårdcentralen Centrum' } });
     const res = await post('/auth/demo/token', form({ hsa_id: 'SE2321000065-P000000000201', unit: ['Organization/vc-centrum'], role: ['arendemottagare', 'nurse'] }));
     expect(res.status).toBe(200);
     const bad = await post('/auth/demo/token', form({ hsa_id: 'SE2321000065-P000000000201', unit: 'vc-centrum', role: 'chief' }));

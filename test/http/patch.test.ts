@@ -2,6 +2,7 @@ import { isDeepStrictEqual } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hasErrors } from '../../src/fhir/validate.js';
 import { loadPatchCases } from '../support/xml-fixture.js';
+import { PATCH_TESTS_DIR } from '../support/corpus.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -323,7 +324,7 @@ describe('FHIRPath Patch', () => {
 });
 
 describe('FHIRPath Patch: the official test cases, end to end', () => {
-  const corpus = new URL('../../../shared/corpus/fhir-patch-tests/fhir-patch-tests.xml', import.meta.url);
+  const corpus = new URL('fhir-patch-tests.xml', PATCH_TESTS_DIR);
   const cases = loadPatchCases(corpus);
 
   it('has cases, nearly all of which a validating server accepts', () => {

@@ -1,5 +1,6 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { R4_EXAMPLES_DIR as DIR, r4ExampleFiles } from '../support/corpus.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 /**
@@ -7,7 +8,6 @@ import { createTestApp, type TestApp } from '../support/test-app.js';
  * apart from meta.versionId and meta.lastUpdated. The examples Lots rejects are listed, each with the
  * defect of the example that causes it, in test/fixtures/r4-examples-rejected.json.
  */
-const DIR = new URL('../../../shared/corpus/fhir-r4-examples/instances/', import.meta.url);
 const rejectedExpected = JSON.parse(readFileSync(new URL('../fixtures/r4-examples-rejected.json', import.meta.url), 'utf8')) as Record<string, string>;
 
 let t: TestApp;
@@ -25,7 +25,7 @@ const withoutVersionMeta = (r: { meta?: Record<string, unknown> }) => {
 };
 
 it('accepts every official R4 example except the known-defective ones, and reads each back unchanged', async () => {
-  const files = readdirSync(DIR).filter((f) => f.endsWith('.json')).sort();
+  const files = r4ExampleFiles();
   expect(files.length).toBe(715);
   const rejected: Record<string, string> = {};
   let accepted = 0;

@@ -1,5 +1,6 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SE_BASE_EXAMPLES_DIR } from '../support/corpus.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
 let t: TestApp;
@@ -221,7 +222,7 @@ describe('validation on create and update', () => {
 });
 
 describe('HL7 Sweden base profiles', () => {
-  const dir = new URL('../../../shared/corpus/se-base-profiles/fsh-generated/', import.meta.url);
+  const dir = SE_BASE_EXAMPLES_DIR;
   const examples = readdirSync(dir)
     .filter((f) => /^(Patient|Organization|Practitioner)-.*\.json$/.test(f))
     .map((f) => JSON.parse(readFileSync(new URL(f, dir), 'utf8')) as any);

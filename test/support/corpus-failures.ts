@@ -1,5 +1,5 @@
 /**
- * Official R4 examples (`/work/shared/corpus/fhir-r4-examples/instances/`) that break a required binding,
+ * Official R4 examples (npm `hl7.fhir.r4.examples`, see `test/support/corpus.ts`) that break a required binding,
  * each checked by hand against the R4 definitions: file name → first issue and why it is the example's
  * defect, not ours.
  *

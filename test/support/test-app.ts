@@ -7,7 +7,7 @@ import pg from 'pg';
 import type { Hono } from 'hono';
 import { createApp, createDeps, type Deps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
-import { createLogger, silentLogger } from '../../src/log.js';
+import { createLogger, silentLogger, type Logger } from '../../src/log.js';
 import type { Db } from '../../src/store/db/db.js';
 import { createPgDb } from '../../src/store/db/pg.js';
 import { createPgliteDb } from '../../src/store/db/pglite.js';
@@ -70,12 +70,13 @@ export async function createTestDb(poolSize = 20): Promise<{ db: Db; url?: strin
 
 /**
  * `poolSize` (Postgres server only): connections in the app's pool. One connection lets a test ask that
- * connection about the statements the app prepared on it.
+ * connection about the statements the app prepared on it. `log` receives the app's log (the request
+ * log included) instead of silence.
  */
-export async function createTestApp(env: Record<string, string> = {}, options: { poolSize?: number } = {}): Promise<TestApp> {
+export async function createTestApp(env: Record<string, string> = {}, options: { poolSize?: number; log?: Logger } = {}): Promise<TestApp> {
   const { db, drop } = await createTestDb(options.poolSize);
   const config = loadConfig({ BASE_URL: BASE, LOG_LEVEL: 'silent', ...env });
-  const deps = await createDeps(config, process.env.LOTS_TEST_LOG ? createLogger('debug') : silentLogger, db);
+  const deps = await createDeps(config, options.log ?? (process.env.LOTS_TEST_LOG ? createLogger('debug') : silentLogger), db);
   const app = createApp(deps);
   const systemToken = (scope = 'system/*.*') => deps.tokens.issue({ sub: 'test', scope, client_id: 'test', lots_kind: 'system' }, 3600);
   const defaultToken = await systemToken();

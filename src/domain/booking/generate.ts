@@ -9,7 +9,7 @@ import { randomUUID } from 'node:crypto';
 import type { Coding, Schedule, Slot } from '@medplum/fhirtypes';
 import { errors } from '../../fhir/error.js';
 import type { Holiday } from '../calendar/swedish-holidays.js';
-import { addDays, startOfStockholmDay } from '../calendar/working-days.js';
+import { addDays, startOfStockholmDay, stockholmDate } from '../calendar/working-days.js';
 import type { DomainContext } from '../context.js';
 import { checkWrite, readResource } from '../repository.js';
 import { visitTypeConcept } from './codes.js';
@@ -48,6 +48,9 @@ export async function generateSlots(ctx: DomainContext, scheduleId: string, inpu
     throw errors.forbidden(`Schedule/${scheduleId} belongs to ${facts.unit}, which is not one of your units`);
   }
   if (input.end < input.start) throw errors.badRequest('end must not be before start', ['end']);
+  // Slots in the past can never be booked: say so rather than make them and have $find show nothing.
+  const today = stockholmDate(new Date());
+  if (input.end < today) throw errors.businessRule(`The period ${input.start} to ${input.end} is wholly in the past (today is ${today} in Sweden): no slot in it could be booked`, ['end']);
   if (addDays(input.start, MAX_DAYS) <= input.end) throw errors.badRequest(`Generate at most ${MAX_DAYS} days at a time`, ['end']);
   const problems = templateProblems(input.template);
   if (problems.length) throw errors.badRequest(`The template is not valid: ${problems.join('; ')}`, ['hours']);

@@ -2,7 +2,7 @@ import type { Patient, PlanDefinition, PlanDefinitionAction, QuestionnaireRespon
 import { describe, expect, it } from 'vitest';
 import { FhirError } from '../../fhir/error.js';
 import { LEVEL_SYSTEM, type Level } from './codes.js';
-import { ageOf, birthDateOf, evaluateRules, linkIdsOf, rulesOf } from './rules.js';
+import { ageOf, birthDateOf, evaluateRules, linkIdsOf, parseRule, rulesOf } from './rules.js';
 
 const action = (id: string, level: Level, expression: string, priority?: PlanDefinitionAction['priority']): PlanDefinitionAction => ({
   id,
@@ -102,4 +102,20 @@ describe('age', () => {
 
 it('finds the questions an expression reads', () => {
   expect(linkIdsOf("item.where(linkId='chest-pain').answer.value = true and item.where(linkId = 'pain').answer.value > 3 or item.where(linkId='chest-pain').exists()")).toEqual(['chest-pain', 'pain']);
+});
+
+describe('FHIRPath environment variables', () => {
+  it('gives %resource, %rootResource and %context as the response, when a rule is written and when it runs', () => {
+    for (const variable of ['%resource', '%rootResource', '%context']) {
+      const rule = action('env', 'chat', `${variable}.item.where(linkId='pain').answer.value >= 5`);
+      expect(parseRule(rule, 0, { trial: true }).issues, variable).toEqual([]);
+      const p = plan(rule, action('rest', 'self-care', 'true'));
+      expect(evaluateRules(p, response(7), adult, now).rule?.id, variable).toBe('env');
+      expect(evaluateRules(p, response(2), adult, now).rule?.id, variable).toBe('rest');
+    }
+  });
+
+  it('still refuses a variable that does not exist', () => {
+    expect(parseRule(action('bad', 'chat', '%nonsense.exists()'), 0, { trial: true }).issues[0]?.diagnostics).toMatch(/nonsense/);
+  });
 });

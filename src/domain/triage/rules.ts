@@ -9,7 +9,8 @@
  * within one priority, in the order they are written. The first whose condition is true decides. When
  * none is true the answer is `chat` (a nurse assesses), never a guess.
  *
- * Conditions see the response as their context and `%patient` (the Patient), `%age` (whole years on
+ * Conditions see the response as their context (and as `%resource`, `%rootResource`, `%context`) and
+ * `%patient` (the Patient), `%age` (whole years on
  * today's date in Sweden) and `%ageInMonths` (whole months, for infants). An empty result counts as
  * false; anything other than empty or one boolean is an error in the rule, reported and never guessed
  * around. Expressions are compiled once and cached (src/fhir/fhirpath.ts).
@@ -154,6 +155,15 @@ export function parseRule(action: PlanDefinitionAction, index: number, { trial =
   return { rule, issues };
 }
 
+/**
+ * FHIRPath's standard environment variables (https://hl7.org/fhir/R4/fhirpath.html#variables) that
+ * the engine does not set by itself: the response is the resource and the root resource (`%context`,
+ * the input, it sets).
+ */
+function environment(response: QuestionnaireResponse): { resource: QuestionnaireResponse; rootResource: QuestionnaireResponse } {
+  return { resource: response, rootResource: response };
+}
+
 /** A sample evaluation context, to catch unknown functions and variables when a rule is written. */
 const SAMPLE_RESPONSE: QuestionnaireResponse = { resourceType: 'QuestionnaireResponse', status: 'completed' };
 const SAMPLE_VARS = { patient: { resourceType: 'Patient', gender: 'female', birthDate: '1990-01-01' }, age: 30, ageInMonths: 360 };
@@ -170,7 +180,7 @@ function compileError(expression: string): string | undefined {
 /** Undefined when the expression compiles and runs on an empty response; else the engine's message. */
 function trialError(expression: string): string | undefined {
   try {
-    const result = compileFhirPath(expression)(SAMPLE_RESPONSE, SAMPLE_VARS);
+    const result = compileFhirPath(expression)(SAMPLE_RESPONSE, { ...SAMPLE_VARS, ...environment(SAMPLE_RESPONSE) });
     if (!isBooleanResult(result)) return `it must give true or false (or nothing), but gave ${JSON.stringify(result)}`;
     return undefined;
   } catch (err) {
@@ -236,7 +246,7 @@ export function evaluateRules(plan: PlanDefinition, response: QuestionnaireRespo
     });
   }
   // The engine prepares every variable on every call: the Patient only goes to rules that read it.
-  const plain = { age: age.years, ageInMonths: age.months };
+  const plain = { age: age.years, ageInMonths: age.months, ...environment(response) };
   const withPatient = { ...plain, patient };
   let evaluated = 0;
   for (const rule of rules) {

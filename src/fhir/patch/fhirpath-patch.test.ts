@@ -1,10 +1,11 @@
 import type { Parameters, ParametersParameter, Patient, Resource } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
+import { PATCH_TESTS_DIR } from '../../../test/support/corpus.js';
 import { FhirError } from '../error.js';
 import { applyFhirPathPatch } from './fhirpath-patch.js';
 import { loadPatchCases } from '../../../test/support/xml-fixture.js';
 
-const corpus = new URL('../../../../shared/corpus/fhir-patch-tests/fhir-patch-tests.xml', import.meta.url);
+const corpus = new URL('fhir-patch-tests.xml', PATCH_TESTS_DIR);
 const cases = loadPatchCases(corpus);
 
 function thrown(fn: () => unknown): FhirError {

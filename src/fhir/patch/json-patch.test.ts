@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { PATCH_TESTS_DIR } from '../../../test/support/corpus.js';
 import { FhirError } from '../error.js';
 import { applyJsonPatch } from './json-patch.js';
 
@@ -11,7 +12,7 @@ interface Case {
   error?: string;
 }
 
-const corpus = new URL('../../../../shared/corpus/fhir-patch-tests/json-patch-tests.json', import.meta.url);
+const corpus = new URL('json-patch-tests.json', PATCH_TESTS_DIR);
 const cases = JSON.parse(readFileSync(corpus, 'utf8')) as Case[];
 
 function thrown(fn: () => unknown): FhirError {

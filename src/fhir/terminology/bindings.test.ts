@@ -1,6 +1,7 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import type { Resource } from '@medplum/fhirtypes';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { R4_EXAMPLES_DIR, r4ExampleFiles } from '../../../test/support/corpus.js';
 import { checkBoundValue, checkRequiredBindings, requiredBindingsOf, warmUpBindings } from './bindings.js';
 import { CORPUS_FAILURES } from '../../../test/support/corpus-failures.js';
 
@@ -184,10 +185,8 @@ describe('required bindings: what passes', () => {
 });
 
 describe('required bindings: the official R4 examples', () => {
-  const dir = new URL('../../../../shared/corpus/fhir-r4-examples/instances/', import.meta.url);
-  const examples = readdirSync(dir)
-    .filter((f) => f.endsWith('.json'))
-    .sort()
+  const dir = R4_EXAMPLES_DIR;
+  const examples = r4ExampleFiles()
     .map((file) => ({ file, resource: JSON.parse(readFileSync(new URL(file, dir), 'utf8')) as Resource }));
 
   it('fails exactly the known errata', () => {

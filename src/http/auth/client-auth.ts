@@ -5,12 +5,20 @@
  * whose jti may be used once.
  */
 import { randomBytes } from 'node:crypto';
-import { createLocalJWKSet, jwtVerify } from 'jose';
+import { createLocalJWKSet, createRemoteJWKSet, jwtVerify } from 'jose';
 import { getClient, hashSecret, rememberAssertion, secretMatches, type Client } from '../../auth/clients.js';
 import type { Queryable } from '../../store/db/db.js';
 import { OAuthError } from './oauth-error.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
+
+/** One key set per JWKS URL, so jose's cache (and cooldown between fetches) works across requests. */
+const remote = new Map<string, ReturnType<typeof createRemoteJWKSet>>();
+function remoteKeys(url: string): ReturnType<typeof createRemoteJWKSet> {
+  let keys = remote.get(url);
+  if (!keys) remote.set(url, (keys = createRemoteJWKSet(new URL(url))));
+  return keys;
+}
 
 export async function authenticateClient(db: Queryable, authorization: string | undefined, form: URLSearchParams, tokenUrl: string): Promise<Client> {
   const assertion = form.get('client_assertion');
@@ -53,10 +61,10 @@ async function byAssertion(db: Queryable, assertion: string, tokenUrl: string): 
   const id = typeof claims.iss === 'string' ? claims.iss : '';
   const client = await getClient(db, id);
   // The same answer as a bad signature: the error does not tell which client ids exist.
-  if (!client?.jwks) throw new OAuthError(401, 'invalid_client', 'client_assertion rejected: unknown client or no registered key');
+  if (!client?.jwks && !client?.jwksUrl) throw new OAuthError(401, 'invalid_client', 'client_assertion rejected: unknown client or no registered key');
   let payload;
   try {
-    ({ payload } = await jwtVerify(assertion, createLocalJWKSet(client.jwks), { issuer: id, subject: id, audience: tokenUrl, requiredClaims: ['exp', 'jti'] }));
+    ({ payload } = await jwtVerify(assertion, client.jwks ? createLocalJWKSet(client.jwks) : remoteKeys(client.jwksUrl!), { issuer: id, subject: id, audience: tokenUrl, requiredClaims: ['exp', 'jti'] }));
   } catch (err) {
     throw new OAuthError(401, 'invalid_client', `client_assertion rejected: ${(err as Error).message}`);
   }

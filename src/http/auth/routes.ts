@@ -11,7 +11,7 @@ import { find } from '../../auth/resolve-access.js';
 import { narrowScopes, parseScopes } from '../../auth/scopes.js';
 import type { LotsClaims } from '../../auth/tokens.js';
 import { PERSONNUMMER_SYSTEM, swedishIdProblem } from '../../fhir/identifiers/personnummer.js';
-import type { Patient } from '@medplum/fhirtypes';
+import type { Organization, Patient } from '@medplum/fhirtypes';
 import type { Deps } from '../../app.js';
 import { authenticateClient } from './client-auth.js';
 import { OAuthError } from './oauth-error.js';
@@ -76,7 +76,10 @@ async function citizenLogin(c: Context, deps: Deps, personnummer: string): Promi
     claims.fhirUser = `Patient/${patient.id}`;
   }
   const principal: Principal = { kind: 'citizen', personnummer, grants: parseScopes(CITIZEN_SCOPE), scope: CITIZEN_SCOPE, clientId: 'lots-demo' };
-  return tokenResponse(c, deps, claims, principal, patient?.id);
+  // Not an error (a citizen may log in before their record exists), but said, so that empty results
+  // are not a puzzle.
+  const notice = patient ? undefined : 'No Patient on this server has this personnummer: the token works, but every search of the own record will be empty until such a Patient exists (the demo citizens come with npm run seed)';
+  return tokenResponse(c, deps, claims, principal, patient?.id, notice);
 }
 
 async function staffLogin(c: Context, deps: Deps, hsaId: string, units: string[], roles: string[]): Promise<Response> {
@@ -85,17 +88,24 @@ async function staffLogin(c: Context, deps: Deps, hsaId: string, units: string[]
   const bad = roles.filter((r) => !(STAFF_ROLES as readonly string[]).includes(r));
   if (roles.length === 0 || bad.length) throw new OAuthError(400, 'invalid_request', `role must be one or more of ${STAFF_ROLES.join(', ')}`);
   const unitRefs = units.map((u) => (u.startsWith('Organization/') ? u : `Organization/${u}`));
+  const ids = unitRefs.map((u) => u.slice('Organization/'.length));
+  const badId = ids.find((id) => !/^[A-Za-z0-9.-]{1,64}$/.test(id));
+  if (badId !== undefined) throw new OAuthError(400, 'invalid_request', `unit "${badId}" is not an Organization id`);
+  const found = new Set((await find<Organization>(deps.lookup, 'Organization', [['_id', ids.join(',')]], ids.length)).map((o) => o.id));
+  const missing = unitRefs.filter((_, i) => !found.has(ids[i]));
+  if (missing.length) throw new OAuthError(400, 'invalid_request', `No such unit on this server: ${missing.join(', ')} (units are Organization ids, e.g. vc-centrum after npm run seed)`);
   const claims: LotsClaims = { sub: `hsa:${hsaId}`, scope: STAFF_SCOPE, client_id: 'lots-demo', lots_kind: 'staff', hsa_id: hsaId, units: unitRefs, roles };
   const principal: Principal = { kind: 'staff', hsaId, units: unitRefs, roles: roles as StaffRole[], grants: parseScopes(STAFF_SCOPE), scope: STAFF_SCOPE, clientId: 'lots-demo' };
   return tokenResponse(c, deps, claims, principal);
 }
 
-async function tokenResponse(c: Context, deps: Deps, claims: LotsClaims, principal: Principal, patientId?: string): Promise<Response> {
+async function tokenResponse(c: Context, deps: Deps, claims: LotsClaims, principal: Principal, patientId?: string, notice?: string): Promise<Response> {
   const ttl = deps.config.auth.tokenTtlSeconds;
   const token = await deps.tokens.issue(claims, ttl);
   deps.audit.push([loginEvent(principal, patientId ? `Patient/${patientId}` : undefined)]);
   const body: Record<string, unknown> = { access_token: token, token_type: 'Bearer', expires_in: ttl, scope: claims.scope };
   if (patientId) body.patient = patientId;
+  if (notice) body.notice = notice;
   c.header('Cache-Control', 'no-store');
   return c.json(body);
 }

@@ -18,7 +18,7 @@ export async function capabilities(
   _match: RouteMatch,
   operations: readonly OperationDef[],
 ): Promise<FhirResponse> {
-  const key = `${ctx.config.baseUrl}|${ctx.searchParams.version()}`;
+  const key = `${ctx.config.baseUrl}|${ctx.config.corsOrigins !== 'off'}|${ctx.searchParams.version()}`;
   if (cached?.key !== key) cached = { key, json: JSON.stringify(build(ctx, operations)) };
   return { status: 200, raw: cached.json };
 }
@@ -56,7 +56,7 @@ function build(ctx: FhirContext, operations: readonly OperationDef[]): Capabilit
 function security(ctx: FhirContext): NonNullable<CapabilityStatement['rest']>[number]['security'] {
   const urls = authUrls(ctx.config.baseUrl);
   return {
-    cors: true,
+    cors: ctx.config.corsOrigins !== 'off',
     service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
     description: 'OAuth2 bearer tokens (JWT). System clients use client_credentials; see .well-known/smart-configuration.',
     extension: [

@@ -4,6 +4,7 @@
  * PGlite has a single connection; its own mutex makes a transaction exclusive.
  */
 import { PGlite, types as pgliteTypes, type Transaction } from '@electric-sql/pglite';
+import { lockDataDir } from './data-dir-lock.js';
 import { underSavepoint, type Db } from './db.js';
 
 const asText = (v: string): string => v;
@@ -15,9 +16,19 @@ const parsers = {
   [pgliteTypes.DATE]: asText,
 };
 
-/** Opens PGlite in `dataDir`, or in memory when `dataDir` is undefined. */
-export async function createPgliteDb(dataDir?: string): Promise<Db> {
-  const pg = await PGlite.create(dataDir, { parsers });
+/**
+ * Opens PGlite in `dataDir`, or in memory when `dataDir` is undefined. A data directory is locked for
+ * this process until `close` (`command` names the holder in the refusal others get).
+ */
+export async function createPgliteDb(dataDir?: string, command = 'lots'): Promise<Db> {
+  const lock = dataDir === undefined ? undefined : lockDataDir(dataDir, command);
+  let pg: PGlite;
+  try {
+    pg = await PGlite.create(dataDir, { parsers });
+  } catch (err) {
+    lock?.release();
+    throw err;
+  }
   return {
     driver: 'pglite',
     async query(text, values) {
@@ -29,7 +40,11 @@ export async function createPgliteDb(dataDir?: string): Promise<Db> {
       await pg.exec(sql);
     },
     async close() {
-      await pg.close();
+      try {
+        await pg.close();
+      } finally {
+        lock?.release();
+      }
     },
   };
 }
