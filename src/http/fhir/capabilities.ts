@@ -5,7 +5,7 @@
  */
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { authUrls } from '../auth/routes.js';
-import type { OperationDef } from './operations/operation.js';
+import { definitionOf, type OperationDef } from './operations/operation.js';
 import type { FhirContext, FhirRequest, FhirResponse, RouteMatch } from './types.js';
 
 const TYPE_INTERACTIONS = ['read', 'vread', 'update', 'patch', 'delete', 'history-instance', 'history-type', 'create', 'search-type'] as const;
@@ -46,7 +46,7 @@ function build(ctx: FhirContext, operations: readonly OperationDef[]): Capabilit
         interaction: [{ code: 'transaction' }, { code: 'batch' }, { code: 'search-system' }, { code: 'history-system' }],
         operation: operations
           .filter((o) => o.levels.includes('system'))
-          .map((o) => ({ name: o.name, definition: o.definition })),
+          .map((o) => ({ name: o.name, definition: definitionOf(o) })),
       },
     ],
   };
@@ -87,6 +87,6 @@ function resourceEntry(ctx: FhirContext, type: string, operations: readonly Oper
   const ops = operations.filter(
     (o) => (o.levels.includes('type') || o.levels.includes('instance')) && (!o.types || o.types.includes(type)),
   );
-  if (ops.length) entry.operation = ops.map((o) => ({ name: o.name, definition: o.definition }));
+  if (ops.length) entry.operation = ops.map((o) => ({ name: o.name, definition: definitionOf(o) }));
   return entry;
 }

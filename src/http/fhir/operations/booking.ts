@@ -23,7 +23,6 @@ import { collectBody, collectQuery, list, one, optionalOne, parseInput } from '.
 import type { FhirRequest, FhirResponse } from '../types.js';
 import type { OperationDef } from './operation.js';
 
-const DEFINITION = 'https://lots.example/fhir/OperationDefinition';
 
 // ---- Parameters -> plain values -----------------------------------------------------------------
 
@@ -67,7 +66,6 @@ const generateInput = z.strictObject({
 
 const generateSlotsOperation: OperationDef = {
   name: 'generate-slots',
-  definition: `${DEFINITION}/Schedule-generate-slots`,
   levels: ['instance'],
   types: ['Schedule'],
   affectsState: true,
@@ -110,7 +108,6 @@ const findInput = z.strictObject({
 
 const findOperation: OperationDef = {
   name: 'find',
-  definition: `${DEFINITION}/Appointment-find`,
   levels: ['type'],
   types: ['Appointment'],
   affectsState: false,
@@ -151,7 +148,6 @@ function appointmentResponse(ctx: { config: { baseUrl: string } }, a: Appointmen
 
 const bookOperation: OperationDef = {
   name: 'book',
-  definition: `${DEFINITION}/Appointment-book`,
   levels: ['type'],
   types: ['Appointment'],
   affectsState: true,
@@ -165,7 +161,6 @@ const bookOperation: OperationDef = {
 
 const cancelOperation: OperationDef = {
   name: 'cancel',
-  definition: `${DEFINITION}/Appointment-cancel`,
   levels: ['instance'],
   types: ['Appointment'],
   affectsState: true,
@@ -178,7 +173,6 @@ const cancelOperation: OperationDef = {
 
 const rescheduleOperation: OperationDef = {
   name: 'reschedule',
-  definition: `${DEFINITION}/Appointment-reschedule`,
   levels: ['instance'],
   types: ['Appointment'],
   affectsState: true,

@@ -43,7 +43,6 @@ import { etag, parseETag } from '../version-headers.js';
 import type { FhirContext, FhirRequest, FhirResponse } from '../types.js';
 import type { OperationDef } from './operation.js';
 
-const DEFINITION = 'https://lots.example/fhir/OperationDefinition';
 
 function written(ctx: FhirContext, r: Resource, status: 200 | 201): FhirResponse {
   const headers: Record<string, string> = { ETag: etag(Number(r.meta!.versionId)), 'Last-Modified': new Date(r.meta!.lastUpdated!).toUTCString() };
@@ -53,7 +52,6 @@ function written(ctx: FhirContext, r: Resource, status: 200 | 201): FhirResponse
 
 const openCaseOperation: OperationDef = {
   name: 'open-case',
-  definition: `${DEFINITION}/Task-open-case`,
   levels: ['type'],
   types: ['Task'],
   affectsState: true,
@@ -75,7 +73,6 @@ const openCaseOperation: OperationDef = {
 function moveOperation(move: CaseMove, input: (req: FhirRequest) => MoveInput): OperationDef {
   return {
     name: move,
-    definition: `${DEFINITION}/Task-${move}`,
     levels: ['instance'],
     types: ['Task'],
     affectsState: true,
@@ -106,7 +103,6 @@ const moveOperations: OperationDef[] = [
 
 const sendCaseOperation: OperationDef = {
   name: 'send-case',
-  definition: `${DEFINITION}/Task-send-case`,
   levels: ['type'],
   types: ['Task'],
   affectsState: true,
@@ -133,7 +129,6 @@ interface InboxPageState {
  */
 const inboxOperation: OperationDef = {
   name: 'inbox',
-  definition: `${DEFINITION}/Task-inbox`,
   levels: ['type'],
   types: ['Task'],
   affectsState: false,
@@ -192,7 +187,6 @@ function inboxQuery(req: FhirRequest): InboxQuery {
 
 const reportOperation: OperationDef = {
   name: 'case-report',
-  definition: `${DEFINITION}/Task-case-report`,
   levels: ['type'],
   types: ['Task'],
   affectsState: false,

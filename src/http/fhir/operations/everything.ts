@@ -14,7 +14,7 @@ const DEFAULT_COUNT = '100';
 
 export const everythingOperation: OperationDef = {
   name: 'everything',
-  definition: 'http://hl7.org/fhir/OperationDefinition/Patient-everything',
+  standard: true,
   levels: ['instance'],
   types: ['Patient'],
   affectsState: false,

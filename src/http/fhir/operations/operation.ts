@@ -10,8 +10,8 @@ export type OperationLevel = 'system' | 'type' | 'instance';
 
 export interface OperationDef {
   name: string;
-  /** Canonical of the OperationDefinition, e.g. http://hl7.org/fhir/OperationDefinition/Resource-validate. */
-  definition: string;
+  /** Defined by HL7 (its OperationDefinition is in the R4 spec); else by Lots. See `definitionOf`. */
+  standard?: boolean;
   levels: readonly OperationLevel[];
   /** Resource types it applies to at type/instance level; undefined = every type. */
   types?: readonly string[];
@@ -20,4 +20,15 @@ export interface OperationDef {
   /** What the token's scopes must allow on the type (default: r, or u when it changes state). */
   scope?: Op;
   handler: (ctx: FhirContext, req: FhirRequest, match: RouteMatch) => Promise<FhirResponse>;
+}
+
+const HL7_DEFINITIONS = 'http://hl7.org/fhir/OperationDefinition';
+const LOTS_DEFINITIONS = 'https://lots.example/fhir/OperationDefinition';
+
+/**
+ * The canonical of an operation's OperationDefinition, derived from its name and first type (HL7's and
+ * Lots' own follow the same `<Type>-<name>` pattern), e.g. http://hl7.org/fhir/OperationDefinition/Resource-validate.
+ */
+export function definitionOf(op: Pick<OperationDef, 'name' | 'types' | 'standard'>): string {
+  return `${op.standard ? HL7_DEFINITIONS : LOTS_DEFINITIONS}/${op.types?.[0] ?? 'Resource'}-${op.name}`;
 }

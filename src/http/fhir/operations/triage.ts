@@ -45,7 +45,6 @@ const canonicalOf = (p: Part | undefined): string | undefined => p?.valueCanonic
 
 export const triageOperation: OperationDef = {
   name: 'triage',
-  definition: 'https://lots.example/fhir/OperationDefinition/QuestionnaireResponse-triage',
   levels: ['type', 'instance'],
   types: ['QuestionnaireResponse'],
   affectsState: true,
@@ -97,7 +96,6 @@ function triageResult(o: TriageOutcome, baseUrl: string): Parameters {
 
 export const chatStartOperation: OperationDef = {
   name: 'chat-start',
-  definition: 'https://lots.example/fhir/OperationDefinition/QuestionnaireResponse-chat-start',
   levels: ['instance'],
   types: ['QuestionnaireResponse'],
   affectsState: true,
@@ -116,7 +114,6 @@ const MAX_MESSAGE = 4000;
 
 export const chatSendOperation: OperationDef = {
   name: 'chat-send',
-  definition: 'https://lots.example/fhir/OperationDefinition/Task-chat-send',
   levels: ['instance'],
   types: ['Task'],
   affectsState: true,
@@ -140,7 +137,6 @@ export const chatSendOperation: OperationDef = {
 
 export const chatReadOperation: OperationDef = {
   name: 'chat-read',
-  definition: 'https://lots.example/fhir/OperationDefinition/Task-chat-read',
   levels: ['instance'],
   types: ['Task'],
   affectsState: true,
@@ -154,7 +150,6 @@ export const chatReadOperation: OperationDef = {
 
 export const chatCloseOperation: OperationDef = {
   name: 'chat-close',
-  definition: 'https://lots.example/fhir/OperationDefinition/Task-chat-close',
   levels: ['instance'],
   types: ['Task'],
   affectsState: true,
@@ -170,7 +165,6 @@ const sinceSchema = z.iso.datetime({ offset: true });
 
 export const chatStreamOperation: OperationDef = {
   name: 'chat-stream',
-  definition: 'https://lots.example/fhir/OperationDefinition/Task-chat-stream',
   levels: ['instance'],
   types: ['Task'],
   affectsState: false,

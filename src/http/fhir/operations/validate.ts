@@ -13,7 +13,7 @@ import type { OperationDef } from './operation.js';
 
 export const validateOperation: OperationDef = {
   name: 'validate',
-  definition: 'http://hl7.org/fhir/OperationDefinition/Resource-validate',
+  standard: true,
   levels: ['type', 'instance'],
   affectsState: false,
   async handler(ctx, req, { type, id }) {

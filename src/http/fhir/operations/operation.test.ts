@@ -1,0 +1,33 @@
+import { describe, expect, it } from 'vitest';
+import { operations } from './index.js';
+import { definitionOf } from './operation.js';
+
+describe('definitionOf', () => {
+  it('derives the canonical each operation had written by hand before', () => {
+    const lots = 'https://lots.example/fhir/OperationDefinition';
+    expect(Object.fromEntries(operations.map((o) => [`${o.types?.[0] ?? '*'} $${o.name}`, definitionOf(o)]))).toEqual({
+      '* $validate': 'http://hl7.org/fhir/OperationDefinition/Resource-validate',
+      'Patient $everything': 'http://hl7.org/fhir/OperationDefinition/Patient-everything',
+      'QuestionnaireResponse $triage': `${lots}/QuestionnaireResponse-triage`,
+      'QuestionnaireResponse $chat-start': `${lots}/QuestionnaireResponse-chat-start`,
+      'Task $chat-send': `${lots}/Task-chat-send`,
+      'Task $chat-read': `${lots}/Task-chat-read`,
+      'Task $chat-close': `${lots}/Task-chat-close`,
+      'Task $chat-stream': `${lots}/Task-chat-stream`,
+      'Task $open-case': `${lots}/Task-open-case`,
+      'Task $assign': `${lots}/Task-assign`,
+      'Task $reply': `${lots}/Task-reply`,
+      'Task $ask': `${lots}/Task-ask`,
+      'Task $answer': `${lots}/Task-answer`,
+      'Task $close': `${lots}/Task-close`,
+      'Task $send-case': `${lots}/Task-send-case`,
+      'Task $inbox': `${lots}/Task-inbox`,
+      'Task $case-report': `${lots}/Task-case-report`,
+      'Schedule $generate-slots': `${lots}/Schedule-generate-slots`,
+      'Appointment $find': `${lots}/Appointment-find`,
+      'Appointment $book': `${lots}/Appointment-book`,
+      'Appointment $cancel': `${lots}/Appointment-cancel`,
+      'Appointment $reschedule': `${lots}/Appointment-reschedule`,
+    });
+  });
+});
