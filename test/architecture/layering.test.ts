@@ -47,12 +47,20 @@ const under = (path: string, dir: string): boolean => path.startsWith(`${dir}/`)
 const GROUND = new Set(['config.ts', 'log.ts']);
 /** The composition root and the CLI entry (which starts it). */
 const ROOTS = new Set(['app.ts', 'main.ts']);
+/** The CLI's commands open databases of their own (migrate, dump, restore, clients): entry points too. */
+const isRoot = (path: string): boolean => ROOTS.has(path) || under(path, 'cli');
 /** The one door to resources (domain/repository.ts): the only non-type user of the store contract above it. */
 const DOOR = 'domain/repository.ts';
 
-// TODO(issue 12): the client registration (auth/clients.ts, http/auth/*) moves its SQL under store/ and
-// http/auth gets its own deps type; until then these edges are known. The lead reconciles at merge.
-const KNOWN: readonly string[] = ['auth/clients.ts -> store/db/db.ts', 'http/auth/client-auth.ts -> store/db/db.ts', 'http/auth/routes.ts -> app.ts'];
+// TODO: the client registration's SQL is under store/ (store/clients.ts), but auth/clients.ts still calls
+// it with a Queryable instead of a client store in the contract, and http/auth has no deps type of its
+// own; until then these edges are known.
+const KNOWN: readonly string[] = [
+  'auth/clients.ts -> store/db/db.ts',
+  'auth/clients.ts -> store/clients.ts',
+  'http/auth/client-auth.ts -> store/db/db.ts',
+  'http/auth/routes.ts -> app.ts',
+];
 
 interface Rule {
   name: string;
@@ -65,7 +73,7 @@ export const RULES: readonly Rule[] = [
     name: 'auth/ imports only fhir/ and the store contract (store/store.ts)',
     broken: (e) => under(e.from, 'auth') && !under(e.to, 'auth') && !under(e.to, 'fhir') && e.to !== 'store/store.ts' && !GROUND.has(e.to),
   },
-  { name: 'only the composition root imports store/db/*', broken: (e) => under(e.to, 'store/db') && !under(e.from, 'store') && !ROOTS.has(e.from) },
+  { name: 'only the composition root imports store/db/*', broken: (e) => under(e.to, 'store/db') && !under(e.from, 'store') && !isRoot(e.from) },
   { name: 'nothing imports app.ts (the composition root)', broken: (e) => e.to === 'app.ts' && e.from !== 'main.ts' },
   {
     name: 'http/ and domain/ use only the store contract (store/store.ts) of store/',

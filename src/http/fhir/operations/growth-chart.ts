@@ -44,7 +44,6 @@ export function prefersSvg(accept: string | undefined): boolean {
 
 export const growthChartOperation: OperationDef = {
   name: 'growth-chart',
-  definition: 'https://lots.example/fhir/OperationDefinition/Patient-growth-chart',
   levels: ['instance'],
   types: ['Patient'],
   affectsState: false,

@@ -12,7 +12,6 @@ import type { OperationDef } from './operation.js';
 
 export const checkMissingOperation: OperationDef = {
   name: 'check-missing',
-  definition: 'https://lots.example/fhir/OperationDefinition/ServiceRequest-check-missing',
   levels: ['type'],
   types: ['ServiceRequest'],
   affectsState: true,

@@ -14,7 +14,6 @@ import { etag } from '../version-headers.js';
 
 export const enrollOperation: OperationDef = {
   name: 'enroll',
-  definition: 'https://lots.example/fhir/OperationDefinition/CarePlan-enroll',
   levels: ['type'],
   types: ['CarePlan'],
   affectsState: true,

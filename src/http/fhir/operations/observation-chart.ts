@@ -13,7 +13,6 @@ import type { OperationDef } from './operation.js';
 
 export const chartOperation: OperationDef = {
   name: 'chart',
-  definition: 'https://lots.example/fhir/OperationDefinition/Observation-chart',
   levels: ['type'],
   types: ['Observation'],
   affectsState: false,

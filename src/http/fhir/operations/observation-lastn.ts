@@ -14,7 +14,7 @@ import type { OperationDef } from './operation.js';
 
 export const lastnOperation: OperationDef = {
   name: 'lastn',
-  definition: 'http://hl7.org/fhir/OperationDefinition/Observation-lastn',
+  standard: true,
   levels: ['type'],
   types: ['Observation'],
   affectsState: false,

@@ -15,7 +15,7 @@ import type { OperationDef } from './operation.js';
 
 export const statsOperation: OperationDef = {
   name: 'stats',
-  definition: 'http://hl7.org/fhir/OperationDefinition/Observation-stats',
+  standard: true,
   levels: ['type'],
   types: ['Observation'],
   affectsState: false,

@@ -10,7 +10,7 @@ import type { OperationDef } from './operation.js';
 
 export const applyOperation: OperationDef = {
   name: 'apply',
-  definition: 'http://hl7.org/fhir/OperationDefinition/PlanDefinition-apply',
+  standard: true,
   levels: ['instance'],
   types: ['PlanDefinition'],
   affectsState: false,
