@@ -57,14 +57,29 @@ export function createValidator(options: ValidatorOptions = {}): Validator {
           });
         }
       }
-      for (const check of checks) issues.push(...check(resource));
+      const broken = hasErrors(issues);
+      for (const check of checks) issues.push(...orNothingIfBroken(() => check(resource), broken));
       // Only where nothing else already objects to the element (@medplum/core catches some of the same).
       const flagged = new Set(issues.filter((i) => hasErrors([i])).flatMap((i) => i.expression ?? []));
-      const structural = checkStructure(resource, definitions).filter((i) => !flagged.has(i.expression?.[0] ?? ''));
+      const structural = orNothingIfBroken(() => checkStructure(resource, definitions), broken).filter((i) => !flagged.has(i.expression?.[0] ?? ''));
       return dedupe([...withoutRestated(issues, structural), ...structural]);
     },
     knowsProfile: (url) => find(url) !== undefined,
   };
+}
+
+/**
+ * The further checks read elements as their type says; on a resource whose structure is already in error
+ * (a `coding` of nulls) one may throw. The errors found so far are then the answer; on a sound resource
+ * a throw is a bug and goes on.
+ */
+function orNothingIfBroken(check: () => Issue[], broken: boolean): Issue[] {
+  try {
+    return check();
+  } catch (err) {
+    if (broken) return [];
+    throw err;
+  }
 }
 
 export function hasErrors(issues: readonly Issue[]): boolean {

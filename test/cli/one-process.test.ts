@@ -64,7 +64,7 @@ describe('one process per data directory', { timeout: 300_000 }, () => {
     const seed = await lots(['seed'], { LOTS_DATA_DIR: dataDir, LOTS_CLIENT: `${server.client!.id}:${server.client!.secret}` }).done;
     expect(seed.code, seed.stderr + seed.stdout).toBe(0);
     expect(seed.stdout).toContain(`loading through its API at ${server.base}`);
-    expect(seed.stdout).toMatch(/Imported \d+ resources from 8 of 8 files/);
+    expect(seed.stdout).toMatch(/Imported \d+ resources from (\d+) of \1 files/);
     const token = await clientToken(server.base, server.client!);
     expect(await family(server, token, 'sven-oberg')).toBe('Öberg');
     server.child.kill('SIGTERM');

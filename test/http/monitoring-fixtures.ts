@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
-export const SEED = ['10-region.json', '50-monitoring.json'];
+export const SEED = ['10-region.json', '60-monitoring.json'];
 export const HSA = { anna: 'SE2321000065-P000000000201', karin: 'SE2321000065-P000000000203' } as const;
 export const PNR = { sven: '195009072553', lisa: '196101182803', tolvan: '191212121212' } as const;
 export const TEMPLATE = (id: string): string => `https://lots.example/fhir/PlanDefinition/${id}`;

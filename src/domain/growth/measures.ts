@@ -75,6 +75,9 @@ export function checkGrowthUnits(resource: Resource): Issue[] {
   const growth = growthCode(resource);
   const q = resource.valueQuantity;
   if (!growth || !q || q.value === undefined) return [];
+  // Only a UCUM unit can be judged here; another system's unit (a SNOMED CT kg) is stored as sent and
+  // listed on the chart without a score.
+  if (q.system !== undefined && q.system !== 'http://unitsofmeasure.org') return [];
   const converted = toChartUnit(growth.measure, q);
   if (converted.ok) return [];
   return [{ severity: 'error', code: 'value', diagnostics: `A ${growth.measure} Observation: ${converted.problem}`, expression: ['Observation.valueQuantity'] }];

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { checkMonitoring } from './check-template.js';
 import { EXT } from './codes.js';
 
-const seed = JSON.parse(readFileSync(new URL('../../../seed/50-monitoring.json', import.meta.url), 'utf8')) as Bundle;
+const seed = JSON.parse(readFileSync(new URL('../../../seed/60-monitoring.json', import.meta.url), 'utf8')) as Bundle;
 const templates = seed.entry!.map((e) => e.resource as PlanDefinition);
 const bp = () => structuredClone(templates.find((t) => t.id === 'monitoring-blood-pressure')!);
 

@@ -1,7 +1,7 @@
 /**
  * @module domain/monitoring/codes
  * The canonical URLs and codes of egenmonitorering (home self-monitoring). The templates they name are
- * data in seed/50-monitoring.json; docs/monitoring.md describes the model for clinicians and app makers.
+ * data in seed/60-monitoring.json; docs/monitoring.md describes the model for clinicians and app makers.
  */
 import type { Coding } from '@medplum/fhirtypes';
 

@@ -6,7 +6,7 @@ import { EXT } from './codes.js';
 import { checkValues, evaluate } from './evaluate.js';
 import { readRegime } from './ranges.js';
 
-const seed = JSON.parse(readFileSync(new URL('../../../seed/50-monitoring.json', import.meta.url), 'utf8')) as Bundle;
+const seed = JSON.parse(readFileSync(new URL('../../../seed/60-monitoring.json', import.meta.url), 'utf8')) as Bundle;
 const action = (template: string, i = 0) => (seed.entry!.map((e) => e.resource as PlanDefinition).find((t) => t.id === template)!.action![i]!);
 const regime = (template: string, i = 0) => readRegime(action(template, i).extension, 'x');
 const q = (value: number, code: string) => ({ value, system: 'http://unitsofmeasure.org', code, unit: code });

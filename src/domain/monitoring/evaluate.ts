@@ -48,7 +48,8 @@ export function measuredAt(o: Observation): number | undefined {
 export function checkValues(o: Observation): void {
   const issues: Issue[] = [];
   for (const { quantity, path, code } of allValues(o)) {
-    if (!code || !PHYSIOLOGY[code] || quantity.value === undefined || !quantity.code) continue;
+    // Malformed values are left to validation, which refuses them with a 422 of its own.
+    if (!code || !PHYSIOLOGY[code] || typeof quantity.value !== 'number' || typeof quantity.code !== 'string') continue;
     if (quantity.system && quantity.system !== UCUM) continue;
     const outside = outsidePhysiology(code, quantity.value, quantity.code);
     if (outside) issues.push({ severity: 'error', code: 'value', diagnostics: outside, expression: [`${path}.value`] });
@@ -58,10 +59,14 @@ export function checkValues(o: Observation): void {
 
 function allValues(o: Observation): { quantity: Quantity; path: string; code?: string }[] {
   const out: { quantity: Quantity; path: string; code?: string }[] = [];
-  const loinc = (c: Observation['code'] | undefined) => c?.coding?.find((x) => x.system === 'http://loinc.org')?.code;
-  if (o.valueQuantity) out.push({ quantity: o.valueQuantity, path: 'Observation.valueQuantity', ...opt(loinc(o.code)) });
-  (o.component ?? []).forEach((c, i) => {
-    if (c.valueQuantity) out.push({ quantity: c.valueQuantity, path: `Observation.component[${i}].valueQuantity`, ...opt(loinc(c.code)) });
+  const loinc = (c: Observation['code'] | undefined) => {
+    const code = Array.isArray(c?.coding) ? c.coding.find((x) => x?.system === 'http://loinc.org')?.code : undefined;
+    return typeof code === 'string' ? code : undefined;
+  };
+  const quantity = (q: unknown): q is Quantity => !!q && typeof q === 'object';
+  if (quantity(o.valueQuantity)) out.push({ quantity: o.valueQuantity, path: 'Observation.valueQuantity', ...opt(loinc(o.code)) });
+  (Array.isArray(o.component) ? o.component : []).forEach((c, i) => {
+    if (c && quantity(c.valueQuantity)) out.push({ quantity: c.valueQuantity, path: `Observation.component[${i}].valueQuantity`, ...opt(loinc(c.code)) });
   });
   return out;
 }

@@ -11,6 +11,7 @@ import { randomUUID } from 'node:crypto';
 import type { CarePlan, Observation, Reference, Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
 import type { StoredVersion } from '../../store/store.js';
 import { FhirError } from '../../fhir/error.js';
+import { hasErrors } from '../../fhir/validate.js';
 import type { DomainContext } from '../context.js';
 import { idOf } from '../cases/server.js';
 import { checkWrite } from '../repository.js';
@@ -45,10 +46,12 @@ const PRIORITY: Record<Exclude<Colour, 'green'>, Task['priority']> = { yellow: '
 /** Checks the measurement; undefined when it has no active regime to be judged by (stored as sent). */
 export async function prepareMeasurement(ctx: DomainContext, o: Observation, now = new Date()): Promise<Prepared | undefined> {
   checkValues(o);
+  const i = Array.isArray(o.basedOn) ? o.basedOn.findIndex((b) => idOf(b, 'ServiceRequest')) : -1;
+  if (i < 0) return undefined;
+  // Judged against a regime only when valid: an invalid measurement is refused by the door's validation.
+  if (hasErrors(ctx.validator.validate(o))) return undefined;
   // Who may write it is decided before the regime is looked at, so a stranger gets 403, not a hint.
   await checkWrite(ctx, o, 'c');
-  const i = (o.basedOn ?? []).findIndex((b) => idOf(b, 'ServiceRequest'));
-  if (i < 0) return undefined;
   const path = `Observation.basedOn[${i}]`;
   const sr = await readRegimeResource(ctx, idOf(o.basedOn![i], 'ServiceRequest')!);
   if (!sr) throw new FhirError(422, { severity: 'error', code: 'business-rule', diagnostics: `${o.basedOn![i]!.reference} is not a regime you may report to`, expression: [path] });

@@ -29,7 +29,7 @@ type Ref = Omit<ReferenceEntry, 'param'>;
 type Qty = Omit<QuantityEntry, 'param'>;
 
 /** Display text as `:text` compares it: folded like string search. */
-const folded = (s: string | undefined): string | null => (s ? normalizeString(s) || null : null);
+const folded = (s: unknown): string | null => (typeof s === 'string' && s ? normalizeString(s) || null : null);
 const str = (s: unknown): string | null => (typeof s === 'string' && s !== '' ? s : null);
 
 export function tokens(tv: TypedValue): Token[] {

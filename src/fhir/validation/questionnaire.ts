@@ -33,11 +33,15 @@ interface Located {
 export function checkQuestionnaire(q: Questionnaire): Issue[] {
   if (q.resourceType !== 'Questionnaire') return [];
   const items: Located[] = [];
-  const collect = (list: QuestionnaireItem[] | undefined, at: string) =>
-    list?.forEach((item, i) => {
-      items.push({ item, expression: `${at}.item[${i}]` });
-      collect(item.item, `${at}.item[${i}]`);
+  // The structural validation reports items of the wrong shape; these rules read only well-formed ones.
+  const collect = (list: unknown, at: string) => {
+    if (!Array.isArray(list)) return;
+    list.forEach((item: unknown, i) => {
+      if (!item || typeof item !== 'object') return;
+      items.push({ item: item as QuestionnaireItem, expression: `${at}.item[${i}]` });
+      collect((item as QuestionnaireItem).item, `${at}.item[${i}]`);
     });
+  };
   collect(q.item, 'Questionnaire');
   const issues: Issue[] = [];
   const byLinkId = new Map<string, QuestionnaireItem>();
@@ -48,7 +52,10 @@ export function checkQuestionnaire(q: Questionnaire): Issue[] {
     } else byLinkId.set(item.linkId, item);
   }
   for (const { item, expression } of items) {
-    item.enableWhen?.forEach((when, i) => issues.push(...checkEnableWhen(when, `${expression}.enableWhen[${i}]`, byLinkId)));
+    if (!Array.isArray(item.enableWhen)) continue;
+    item.enableWhen.forEach((when, i) => {
+      if (when && typeof when === 'object') issues.push(...checkEnableWhen(when, `${expression}.enableWhen[${i}]`, byLinkId));
+    });
   }
   return issues;
 }

@@ -98,7 +98,7 @@ const SPAN = 1e6;
 
 function conversionFor(code: string): Conversion | null {
   // ucum-lhc prints to the console for an empty code; and nothing this long is a real unit.
-  if (code.trim() === '' || code.length > MAX_CODE_LENGTH) return null;
+  if (typeof code !== 'string' || code.trim() === '' || code.length > MAX_CODE_LENGTH) return null;
   const one = base(code, 1);
   if (!one?.unitToExp) return null;
   const canonCode = codeOf(one.unitToExp);

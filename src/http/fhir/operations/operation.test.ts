@@ -28,6 +28,13 @@ describe('definitionOf', () => {
       'Appointment $book': `${lots}/Appointment-book`,
       'Appointment $cancel': `${lots}/Appointment-cancel`,
       'Appointment $reschedule': `${lots}/Appointment-reschedule`,
+      'Patient $growth-chart': `${lots}/Patient-growth-chart`,
+      'CarePlan $enroll': `${lots}/CarePlan-enroll`,
+      'PlanDefinition $apply': 'http://hl7.org/fhir/OperationDefinition/PlanDefinition-apply',
+      'Observation $lastn': 'http://hl7.org/fhir/OperationDefinition/Observation-lastn',
+      'Observation $stats': 'http://hl7.org/fhir/OperationDefinition/Observation-stats',
+      'ServiceRequest $check-missing': `${lots}/ServiceRequest-check-missing`,
+      'Observation $chart': `${lots}/Observation-chart`,
     });
   });
 });
