@@ -9,7 +9,6 @@
 import type { CarePlan, Observation, Patient, PlanDefinition, Resource, ServiceRequest, Task } from '@medplum/fhirtypes';
 import type { DomainContext } from '../context.js';
 import { asServer as serverOf, createResource, readResource, searchResources, updateResource } from '../repository.js';
-import type { LastNQuery, StatsQuery, StatsRow } from '../../store/store.js';
 
 /** The name the access log gives the monitoring service when it acts on a person's behalf. */
 export const MONITORING_SOFTWARE = 'lots-monitoring';
@@ -62,16 +61,6 @@ export function recentValues(ctx: DomainContext, patient: string, code: string, 
 /** Writes as the server on the caller's behalf (a Task for the care team made by a citizen's measurement). */
 export const writeAsServer = <T extends Resource>(ctx: DomainContext, resource: T): Promise<T> =>
   resource.meta?.versionId ? updateResource(asServer(ctx), resource) : createResource(asServer(ctx), resource);
-
-/** The newest values per code (the store's SQL), with the caller's search policy; logged as a read. */
-export function lastNAsCaller(ctx: DomainContext, q: Omit<LastNQuery, 'access'>): Promise<Observation[]> {
-  return ctx.repo.lastN(q);
-}
-
-/** Statistics per code (the store's SQL), with the caller's search policy; logged as a read. */
-export function statsAsCaller(ctx: DomainContext, q: Omit<StatsQuery, 'access'>): Promise<StatsRow[]> {
-  return ctx.repo.observationStats(q);
-}
 
 /** Active regimes (ServiceRequests with limits or rules are filtered by the caller), as the server. */
 export const activeRegimes = (ctx: DomainContext): Promise<ServiceRequest[]> =>

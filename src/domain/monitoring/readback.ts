@@ -10,7 +10,7 @@ import { errors } from '../../fhir/error.js';
 import { canonicalQuantity } from '../../fhir/search/values/ucum.js';
 import type { CodeFilter, StatsRow } from '../../store/store.js';
 import type { DomainContext } from '../context.js';
-import { lastNAsCaller, regimesAsCaller, seriesAsCaller, statsAsCaller } from './data.js';
+import { regimesAsCaller, seriesAsCaller } from './data.js';
 import { chartSvg, type ChartPoint } from './chart.js';
 import { measuredAt } from './evaluate.js';
 import { limitsUnit, readRegime } from './ranges.js';
@@ -36,8 +36,14 @@ export function patientId(ref: string, param: string): string {
   return m[1]!;
 }
 
-export async function lastn(ctx: DomainContext, q: { patient: string; codes: CodeFilter[]; categories: CodeFilter[]; max: number }): Promise<Observation[]> {
-  return lastNAsCaller(ctx, q);
+/**
+ * The patient of `$lastn`/`$stats`: `patient` or `subject` (one is required), as a Patient id. `operation`
+ * names the operation in the message.
+ */
+export function requiredPatient(i: { patient?: string | undefined; subject?: string | undefined }, operation: string): string {
+  if (i.patient !== undefined) return patientId(i.patient, 'patient');
+  if (i.subject !== undefined) return patientId(i.subject, 'subject');
+  throw errors.badRequest(`patient: ${operation} needs the patient (patient or subject)`, ['patient']);
 }
 
 export interface StatsInput {
@@ -50,7 +56,8 @@ export interface StatsInput {
 
 export async function stats(ctx: DomainContext, q: StatsInput): Promise<Observation[]> {
   if (q.codes.length === 0) throw errors.badRequest('code: $stats needs at least one code', ['code']);
-  const rows = await statsAsCaller(ctx, { patient: q.patient, codes: q.codes, categories: [], ...(q.start ? { start: q.start } : {}), ...(q.end ? { end: q.end } : {}) });
+  // The door applies the caller's access and logs the read.
+  const rows = await ctx.repo.observationStats({ patient: q.patient, codes: q.codes, categories: [], ...(q.start ? { start: q.start } : {}), ...(q.end ? { end: q.end } : {}) });
   return rows.map((r) => statisticsObservation(r, q));
 }
 

@@ -7,9 +7,8 @@
  * patients).
  */
 import type { Bundle } from '@medplum/fhirtypes';
-import { errors } from '../../../fhir/error.js';
 import { collectBody, collectQuery, lastnSchema, parseInput } from '../../../domain/monitoring/schema.js';
-import { lastn, parseTokens, patientId } from '../../../domain/monitoring/readback.js';
+import { parseTokens, requiredPatient } from '../../../domain/monitoring/readback.js';
 import type { OperationDef } from './operation.js';
 
 export const lastnOperation: OperationDef = {
@@ -21,9 +20,8 @@ export const lastnOperation: OperationDef = {
   scope: 's',
   async handler(ctx, req) {
     const i = parseInput(lastnSchema, req.method === 'GET' ? collectQuery(req.query) : collectBody(req.body, 'lastn'));
-    const who = i.patient ?? i.subject;
-    if (!who) throw errors.badRequest('patient: $lastn needs the patient (patient or subject)', ['patient']);
-    const found = await lastn(ctx, { patient: patientId(who, i.patient ? 'patient' : 'subject'), codes: parseTokens(i.code ?? []), categories: parseTokens(i.category ?? []), max: i.max ?? 1 });
+    // The door applies the caller's access and logs the read.
+    const found = await ctx.repo.lastN({ patient: requiredPatient(i, '$lastn'), codes: parseTokens(i.code ?? []), categories: parseTokens(i.category ?? []), max: i.max ?? 1 });
     const bundle: Bundle = {
       resourceType: 'Bundle',
       type: 'searchset',

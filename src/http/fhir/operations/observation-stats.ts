@@ -10,7 +10,7 @@
 import type { Parameters } from '@medplum/fhirtypes';
 import { errors } from '../../../fhir/error.js';
 import { collectBody, collectQuery, parseInput, statsSchema } from '../../../domain/monitoring/schema.js';
-import { STATISTICS, parseTokens, patientId, stats, type Statistic } from '../../../domain/monitoring/readback.js';
+import { STATISTICS, parseTokens, requiredPatient, stats, type Statistic } from '../../../domain/monitoring/readback.js';
 import type { OperationDef } from './operation.js';
 
 export const statsOperation: OperationDef = {
@@ -22,15 +22,14 @@ export const statsOperation: OperationDef = {
   scope: 's',
   async handler(ctx, req) {
     const i = parseInput(statsSchema, req.method === 'GET' ? collectQuery(req.query) : collectBody(req.body, 'stats'));
-    const who = i.patient ?? i.subject;
-    if (!who) throw errors.badRequest('patient: $stats needs the patient (patient or subject)', ['patient']);
+    const patient = requiredPatient(i, '$stats');
     const wanted = (i.statistic ?? ['average', 'minimum', 'maximum', 'count']).flatMap((s) => s.split(','));
     const unknown = wanted.filter((s) => !(STATISTICS as readonly string[]).includes(s));
     if (unknown.length) throw errors.badRequest(`statistic: Lots computes ${STATISTICS.join(', ')}, not ${unknown.join(', ')}`, ['statistic']);
     if (i.period && i.duration !== undefined) throw errors.badRequest('period and duration: give one or the other', ['period']);
     const start = i.period?.start ?? (i.duration !== undefined ? new Date(Date.now() - i.duration * 3_600_000).toISOString() : undefined);
     const found = await stats(ctx, {
-      patient: patientId(who, i.patient ? 'patient' : 'subject'),
+      patient,
       codes: parseTokens(i.code ?? []),
       statistics: wanted as Statistic[],
       ...(start ? { start } : {}),
