@@ -14,6 +14,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { preparedName } from '../../src/store/db/pg.js';
 import { LOINC, PNR, bulkLoad, patientId } from '../support/bulk-load.js';
+import { planNodes } from '../support/plan.js';
 import { search } from '../support/search.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -36,13 +37,6 @@ beforeAll(async () => {
   };
 }, 600_000);
 afterAll(() => t.close());
-
-interface PlanNode {
-  'Node Type': string;
-  'Index Name'?: string;
-  Plans?: PlanNode[];
-  [key: string]: unknown;
-}
 
 interface Plan {
   /** The indexes the plan reads, outermost first. */
@@ -69,14 +63,7 @@ async function planOfLastSearch(): Promise<Plan> {
   const explain = name
     ? await t.deps.db.query<{ 'QUERY PLAN': unknown }>(`explain (format json) execute ${name}(${page.values.map(literal).join(', ')})`)
     : await t.deps.db.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${page.text}`, page.values);
-  const json = explain[0]!['QUERY PLAN'];
-  const plan = (typeof json === 'string' ? JSON.parse(json) : json) as { Plan: PlanNode }[];
-  const nodes: PlanNode[] = [];
-  const walk = (n: PlanNode) => {
-    nodes.push(n);
-    n.Plans?.forEach(walk);
-  };
-  walk(plan[0]!.Plan);
+  const nodes = planNodes(explain);
   const conditions = nodes.flatMap((n) => Object.entries(n).filter(([k, v]) => /Cond|Filter/.test(k) && typeof v === 'string').map(([, v]) => v as string));
   return {
     indexes: nodes.flatMap((n) => (n['Index Name'] ? [n['Index Name']] : [])),

@@ -13,6 +13,7 @@ import { parseSearch } from '../../src/fhir/search/parse.js';
 import { normalizeString } from '../../src/fhir/search/values/normalize.js';
 import { compileSearch } from '../../src/store/search/compile.js';
 import { CODES, FAMILIES, GIVENS, LOINC, PNR, bulkLoad, extractedRows, patientId, storedRows } from '../support/bulk-load.js';
+import { planNodes as nodesOf, type PlanNode } from '../support/plan.js';
 import { entryRefs, linkUrl, search } from '../support/search.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 
@@ -47,24 +48,9 @@ function compiled(type: string, query: string) {
   return compileSearch(sreq);
 }
 
-interface PlanNode {
-  'Node Type': string;
-  'Relation Name'?: string;
-  Plans?: PlanNode[];
-}
-
 async function planNodes(type: string, query: string): Promise<PlanNode[]> {
   const q = compiled(type, query);
-  const rows = await t.deps.db.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${q.text}`, q.values);
-  const json = rows[0]!['QUERY PLAN'];
-  const plan = (typeof json === 'string' ? JSON.parse(json) : json) as { Plan: PlanNode }[];
-  const out: PlanNode[] = [];
-  const walk = (n: PlanNode) => {
-    out.push(n);
-    n.Plans?.forEach(walk);
-  };
-  walk(plan[0]!.Plan);
-  return out;
+  return nodesOf(await t.deps.db.query<{ 'QUERY PLAN': unknown }>(`explain (format json) ${q.text}`, q.values));
 }
 
 /** Median time of `runs` searches of `path` over HTTP; each must return the same page as the first. */
