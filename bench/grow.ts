@@ -9,6 +9,7 @@ import { bulkLoad } from '../test/support/bulk-load.js';
 import type { Db } from '../src/store/db/db.js';
 import { createPgDb } from '../src/store/db/pg.js';
 import { createPgliteDb } from '../src/store/db/pglite.js';
+import { INDEX_TABLES } from '../src/store/write-sql.js';
 import type { DbEnv } from './server.js';
 
 const PREFIX = 'bench-grow';
@@ -42,7 +43,7 @@ export async function ungrow(env: DbEnv): Promise<void> {
 async function ungrowOn(db: Db): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(`create temporary table grown on commit drop as select rid from resource where id like '${PREFIX}-%'`);
-    for (const table of ['idx_token', 'idx_string', 'idx_reference', 'idx_date', 'idx_number', 'idx_quantity', 'idx_composite', 'idx_uri']) {
+    for (const table of INDEX_TABLES) {
       await tx.query(`delete from ${table} where rid in (select rid from grown)`);
     }
     await tx.query(`delete from resource where rid in (select rid from grown)`);
