@@ -14,11 +14,10 @@ import { asServer as serverOf, createResource, readResource, searchResources, up
 export const MONITORING_SOFTWARE = 'lots-monitoring';
 
 /** The server's rights on the caller's behalf, after the service has checked the caller. */
-export const asServer = (ctx: DomainContext): DomainContext => serverOf(ctx, MONITORING_SOFTWARE);
+export const asServer = (ctx: DomainContext): ReturnType<typeof serverOf> => serverOf(ctx, MONITORING_SOFTWARE);
 const findAsServer = <T extends Resource>(ctx: DomainContext, type: T['resourceType'], params: [string, string][], count = 100): Promise<T[]> =>
-  ctx.repo.asServer({ onBehalfOf: ctx.principal, software: MONITORING_SOFTWARE }).find<T>(type, params, count);
-const readAsServer = <T extends Resource>(ctx: DomainContext, type: T['resourceType'], id: string): Promise<T | undefined> =>
-  ctx.repo.asServer({ onBehalfOf: ctx.principal, software: MONITORING_SOFTWARE }).lookup<T>(type, id);
+  asServer(ctx).repo.find<T>(type, params, count);
+const readAsServer = <T extends Resource>(ctx: DomainContext, type: T['resourceType'], id: string): Promise<T | undefined> => asServer(ctx).repo.lookup<T>(type, id);
 
 export async function findTemplate(ctx: DomainContext, canonical: string): Promise<PlanDefinition | undefined> {
   const [url, version] = canonical.split('|');
