@@ -18,6 +18,9 @@ export const OPERATIONS = [
   { key: 'lastn', label: 'Observation/$lastn one patient' },
 ] as const;
 
+/** The operations the Node floor (bench/floor-server.ts) also serves. */
+export const FLOOR_OPS: ReadonlySet<string> = new Set(['read', 'create-patient', 'create-observation', 'search-observation', 'search-patient']);
+
 export type OpKey = (typeof OPERATIONS)[number]['key'];
 
 export const observationSearch = (ids: readonly string[]): [string, string][] => [

@@ -14,11 +14,13 @@ import { analyze, autovacuumOn, benchDb, importDb } from './databases.js';
 import { corpusFiles, CORPUS, runImport } from './import.js';
 import { runLoad } from './load.js';
 import { prepareGrowthChildren } from './growth.js';
-import { httpOps, observationSearch, OPERATIONS, patientSearch } from './operations.js';
+import { FLOOR_OPS, httpOps, observationSearch, OPERATIONS, patientSearch } from './operations.js';
+import type { HttpOp } from './load.js';
 import { pgliteRawDb, pgRawDb, rawStatements, timeRaw, type RawDb } from './raw-sql.js';
 import { formatReport, GROWN, judge, MEMORY_TARGET_MB, writeReport, type Report, type Row } from './report.js';
 import { seed, writeRegimes } from './seed.js';
-import { startServer, type DbEnv } from './server.js';
+import { startServer, type DbEnv, type Server } from './server.js';
+import { startFloor } from './floor.js';
 import { runTriageBench } from './triage.js';
 import { runBookBench } from './book-run.js';
 import { grow, ungrow } from './grow.js';
@@ -105,8 +107,18 @@ try {
     row.ratio = row.perSecond / r.perSecond;
     log(`  raw SQL ${row.label}: ${r.perSecond.toFixed(0)}/s, p50 ${r.p50Ms.toFixed(2)} ms${r.firstError ? `, errors: ${r.firstError}` : ''}`);
   };
-  // A server: the raw SQL right after each operation, so both see the same load from the rest of the machine.
+  // A server: the raw SQL and the Node floor right after each operation, so all see the same load from
+  // the rest of the machine.
   const rawNow = db.DATABASE_URL ? pgRawDb(db.DATABASE_URL, connections) : undefined;
+  const floor = db.DATABASE_URL ? await startFloor(db.DATABASE_URL) : undefined;
+  const measureFloor = async (row: Row, op: HttpOp) => {
+    if (!floor || !FLOOR_OPS.has(row.key.replace(GROWN, ''))) return;
+    if (warmup > 0) await runLoad(floor, op, warmup, connections);
+    const r = await runLoad(floor, op, duration, connections);
+    row.floor = { perSecond: r.perSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors };
+    row.ofFloor = row.perSecond / r.perSecond;
+    log(`  Node floor ${row.label}: ${r.perSecond.toFixed(0)}/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms${r.sampleError ? `, errors: ${r.sampleError}` : ''}`);
+  };
   try {
     if (wanted('growth-chart')) await prepareGrowthChildren(server);
     const ops = httpOps(new URL(server.base).pathname, ids);
@@ -119,6 +131,7 @@ try {
       report.rows.push(row);
       log(`  ${op.label}: ${r.perSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${r.errors} errors`);
       if (rawNow) await measureRaw(rawNow, row);
+      await measureFloor(row, ops[op.key]);
     }
     const searches = OPERATIONS.filter((o) => o.key.startsWith('search-') && wanted(o.key));
     if (searches.length > 0 && growBy > 0) {
@@ -132,18 +145,22 @@ try {
       for (const op of searches) {
         if (warmup > 0) await runLoad(server, ops[op.key], warmup, connections);
         const r = await runLoad(server, ops[op.key], duration, connections);
-        report.rows.push({ key: `${op.key}${GROWN}`, label: `${op.label}, after growth`, perSecond: r.perSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors });
+        const row: Row = { key: `${op.key}${GROWN}`, label: `${op.label}, after growth`, perSecond: r.perSecond, p50Ms: r.p50Ms, p99Ms: r.p99Ms, errors: r.errors };
+        report.rows.push(row);
         log(`  ${op.label}, after growth: ${r.perSecond.toFixed(0)} req/s, p50 ${r.p50Ms.toFixed(2)} ms, p99 ${r.p99Ms.toFixed(2)} ms, ${r.errors} errors`);
+        await measureFloor(row, ops[op.key]);
       }
       report.notes.push(`growth: ${growBy} heart-rate Observations of ${Math.round(growBy / 100)} other patients written with set-based SQL and analyzed between the two search runs, removed at the end.`);
     }
   } finally {
     await rawNow?.close();
+    await floor?.stop();
   }
   report.memory.peakMb = server.peakMemoryMb();
 
   if (rawNow) {
     report.notes.push(`raw SQL: a pg Pool of ${connections} connections in the bench process, on the same database, right after each operation (Lots running, idle).`);
+    report.notes.push(`Node floor (bench/floor-server.ts): a bare Hono + node-postgres process on the same database (pool of 10, as Lots), driven like Lots right after each operation: reads return the stored text by id, creates store the body with five token rows in one statement, searches run Lots' compiled SQL; "of floor" is Lots' rate as a share of it.`);
   } else {
     // PGlite is single-process: the bench opens the data folder itself once Lots has stopped.
     await server.stop();

@@ -74,7 +74,7 @@ export async function seed(server: Server, log: (line: string) => void): Promise
 }
 
 /** Pages through the seeded Patients' ids, following `next` links. */
-async function seededIds(server: Server): Promise<string[]> {
+export async function seededIds(server: Server): Promise<string[]> {
   const ids: string[] = [];
   let url: string | undefined = `Patient?${tagQuery}&_count=1000&_elements=id`;
   while (url) {

@@ -40,9 +40,9 @@ export async function freePort(): Promise<number> {
 }
 
 /** Runs `lots <args>` as one node process with the bench's settings (and none of the caller's database). */
-export function spawnLots(args: string[], env: Record<string, string>): ChildProcess {
+export function spawnLots(args: string[], env: Record<string, string>, nodeArgs: string[] = []): ChildProcess {
   // The heap cap of `npm start` (package.json), so the bench measures the server as it is started.
-  return spawn(process.execPath, ['--max-old-space-size=256', '--import', 'tsx', 'src/main.ts', ...args], {
+  return spawn(process.execPath, ['--max-old-space-size=256', ...nodeArgs, '--import', 'tsx', 'src/main.ts', ...args], {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: '', LOTS_DATA_DIR: '', LOG_LEVEL: 'warn', LOTS_BOOTSTRAP_CLIENT: `${CLIENT.id}:${CLIENT.secret}`, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -58,10 +58,10 @@ function tail(child: ChildProcess): () => string {
   return () => text.trim();
 }
 
-export async function startServer(db: DbEnv): Promise<Server> {
+export async function startServer(db: DbEnv, nodeArgs: string[] = []): Promise<Server> {
   const port = await freePort();
   const origin = `http://127.0.0.1:${port}`;
-  const child = spawnLots(['serve'], { ...db, PORT: String(port), BASE_URL: `${origin}/fhir` });
+  const child = spawnLots(['serve'], { ...db, PORT: String(port), BASE_URL: `${origin}/fhir` }, nodeArgs);
   const output = tail(child);
   let exited: string | undefined;
   let stopping = false;
@@ -89,7 +89,7 @@ export async function startServer(db: DbEnv): Promise<Server> {
   }
 }
 
-async function waitReady(origin: string, exited: () => string | undefined): Promise<void> {
+export async function waitReady(origin: string, exited: () => string | undefined, what = 'Lots'): Promise<void> {
   const deadline = Date.now() + 180_000;
   while (Date.now() < deadline) {
     const gone = exited();
@@ -98,7 +98,7 @@ async function waitReady(origin: string, exited: () => string | undefined): Prom
     if (ok) return;
     await new Promise((r) => setTimeout(r, 250));
   }
-  throw new Error('Lots did not become ready within 180 s');
+  throw new Error(`${what} did not become ready within 180 s`);
 }
 
 async function getToken(origin: string): Promise<string> {
