@@ -5,7 +5,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { AuditEvent, Resource, SearchParameter, StructureDefinition } from '@medplum/fhirtypes';
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createAuditQueue, type AuditQueue } from './auth/audit-queue.js';
 import type { Lookup } from './auth/resolve-access.js';
@@ -38,7 +38,7 @@ import { handleFhir } from './http/fhir-endpoint.js';
 import { createFhirRouter } from './http/fhir/index.js';
 import type { FhirContext } from './http/fhir/types.js';
 import { authenticate } from './http/middleware/authenticate/index.js';
-import { drainBody } from './http/middleware/drain-body/index.js';
+import { declaresBody, drainBody } from './http/middleware/drain-body/index.js';
 import { rateLimit } from './http/middleware/rate-limit/index.js';
 import { corsMiddleware } from './http/middleware/cors.js';
 import { requestLog } from './http/middleware/request-log.js';
@@ -206,12 +206,13 @@ export function createApp(deps: Deps): Hono {
   mountAuthRoutes(app, deps);
   app.get(`${base}/.well-known/smart-configuration`, (c) => c.json(smartConfiguration(config.baseUrl, config.auth.demoLogin)));
 
-  const limit = bodyLimit({
+  const limitBody = bodyLimit({
     maxSize: config.maxBodyBytes,
     onError: () => {
       throw errors.tooLarge(`The request body is larger than ${config.maxBodyBytes} bytes (LOTS_MAX_BODY_BYTES)`);
     },
   });
+  const limit: MiddlewareHandler = (c, next) => (declaresBody(c) ? limitBody(c, next) : next());
   const auth = authenticate({ base: deps.fhir, contextFor: deps.contextFor, lookup: deps.lookup, tokens: deps.tokens, enabled: config.auth.enabled, open: ['/metadata'] });
   const fhir = (c: Parameters<typeof handleFhir>[0]) => handleFhir(c, c.get('fhir'), router);
   for (const path of [base, `${base}/*`]) {

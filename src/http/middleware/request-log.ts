@@ -25,10 +25,13 @@ export function requestLog(log: Logger, basePath: string): MiddlewareHandler {
     const given = c.req.header('x-request-id');
     const requestId = given && REQUEST_ID.test(given) ? given : randomUUID();
     c.set('requestId', requestId);
+    // Set before the answer exists, so it is part of it as it is made: setting a header on a finished
+    // answer copies it into a full web Response.
+    c.header('X-Request-Id', requestId);
     try {
       await next();
     } finally {
-      c.header('X-Request-Id', requestId);
+      if (!c.res.headers.has('x-request-id')) c.res.headers.set('X-Request-Id', requestId);
       const length = c.res.headers.get('content-length');
       log.info('request', {
         method: c.req.method,

@@ -6,7 +6,21 @@
  * whole request read (https://www.rfc-editor.org/rfc/rfc9112#section-9.3). A body larger than the server
  * accepts is not read: that answer says `Connection: close` instead, so the client opens a new one.
  */
-import type { MiddlewareHandler } from 'hono';
+import type { Context, MiddlewareHandler } from 'hono';
+
+/**
+ * Whether the request may have a body. A GET or HEAD has one only when its headers say so (in HTTP/1.1
+ * a request without Content-Length or Transfer-Encoding has none,
+ * https://www.rfc-editor.org/rfc/rfc9112#section-6.3); other methods are taken to have one, as a
+ * request made in-process (`app.request`) carries no Content-Length. Asked from the headers, because
+ * asking Hono's request for its body stream builds a whole web Request (headers, AbortSignal) on every
+ * read just to learn that.
+ */
+export function declaresBody(c: Context): boolean {
+  const method = c.req.method;
+  if (method !== 'GET' && method !== 'HEAD') return true;
+  return c.req.header('content-length') !== undefined || c.req.header('transfer-encoding') !== undefined;
+}
 
 export interface DrainBodyOptions {
   /** Most bytes read only to throw away; beyond this the connection is closed. */
@@ -16,6 +30,7 @@ export interface DrainBodyOptions {
 export const drainBody = ({ maxBytes }: DrainBodyOptions): MiddlewareHandler =>
   async function drainBody(c, next) {
     await next();
+    if (!declaresBody(c)) return;
     const raw = c.req.raw;
     if (c.res.status === 413) {
       c.res.headers.set('Connection', 'close');
