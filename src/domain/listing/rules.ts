@@ -129,11 +129,5 @@ export function newbornUnit(guardians: readonly GuardianListing[]): string | und
   return [...guardians].filter((g) => g.unit).sort((a, b) => rank(a.relationship) - rank(b.relationship))[0]?.unit;
 }
 
-/** Great-circle distance in km between two WGS84 points (haversine, mean Earth radius 6371.0088 km). */
-export function distanceKm(a: { latitude: number; longitude: number }, b: { latitude: number; longitude: number }): number {
-  const rad = (x: number) => (x * Math.PI) / 180;
-  const dLat = rad(b.latitude - a.latitude);
-  const dLon = rad(b.longitude - a.longitude);
-  const h = Math.sin(dLat / 2) ** 2 + Math.cos(rad(a.latitude)) * Math.cos(rad(b.latitude)) * Math.sin(dLon / 2) ** 2;
-  return 2 * 6371.0088 * Math.asin(Math.min(1, Math.sqrt(h)));
-}
+/** Great-circle distance in km (haversine), the same formula as `Location?near`. */
+export { distanceKm } from '../../fhir/search/values/near.js';
