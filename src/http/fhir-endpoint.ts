@@ -69,13 +69,14 @@ async function readBody(c: Context, req: FhirRequest): Promise<void> {
 
 export async function handleFhir(c: Context, ctx: FhirContext, router: Router): Promise<Response> {
   const accept = c.req.header('accept');
-  // A stream's client asks for text/event-stream, a chart's for image/svg+xml (GET only); their errors
-  // are still answered as FHIR JSON, and a GET that cannot answer in SVG is 406 below.
-  const svg = c.req.method === 'GET' && accept?.includes('image/svg+xml') === true;
-  const mediaType = responseMediaType(c.req.query('_format') ?? null, accept?.includes('text/event-stream') || svg ? undefined : accept);
+  // A stream's client asks for text/event-stream, a chart's for image/svg+xml, a contact card's
+  // (a browser's) for text/html (GET only); their errors are still answered as FHIR JSON, and a GET
+  // that cannot answer in SVG or HTML is 406 below.
+  const picture = c.req.method === 'GET' && (accept?.includes('image/svg+xml') === true || accept?.includes('text/html') === true);
+  const mediaType = responseMediaType(c.req.query('_format') ?? null, accept?.includes('text/event-stream') || picture ? undefined : accept);
   const req = await toFhirRequest(c, ctx.config.basePath);
   const res = await router.handle(ctx, req);
-  if (svg && !res.stream && res.status < 300) responseMediaType(null, accept);
+  if (picture && !res.stream && res.status < 300) responseMediaType(null, accept);
   // LOTS_AUDIT_READS=sync: no answer leaves before the AuditEvents of what it shows are stored.
   if (ctx.config.auditReads === 'sync') await ctx.audit.flush(true);
   if (mustRedact(ctx.principal)) {

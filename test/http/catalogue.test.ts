@@ -10,7 +10,7 @@ import { expectStatus, listingApp } from './listing-fixtures.js';
 
 let t: TestApp;
 beforeAll(async () => {
-  t = await listingApp();
+  t = await listingApp(['10-region.json', '20-cases.json', '30-booking.json', '80-catalogue.json', '81-listing-operations.json', '82-listing-demo.json']);
 }, 120_000);
 afterAll(() => t?.close());
 
@@ -90,11 +90,89 @@ describe('mCSD directory searches', () => {
       200,
     );
     const got = res.body.entry.map((e: any) => `${e.resource.resourceType}/${e.resource.id}`).sort();
-    expect(got).toEqual(['HealthcareService/listning-vc-centrum', 'Location/loc-vc-centrum', 'Organization/vc-centrum', 'PractitionerRole/anna-lind-vc-centrum', 'PractitionerRole/erik-berg-vc-centrum']);
+    expect(got).toEqual(['HealthcareService/arenden-vc-centrum', 'HealthcareService/bokning-vc-centrum', 'HealthcareService/listning-vc-centrum', 'Location/loc-vc-centrum', 'Organization/vc-centrum', 'PractitionerRole/anna-lind-vc-centrum', 'PractitionerRole/erik-berg-vc-centrum']);
     const since = new Date().toISOString();
     const org = (await t.request('GET', 'Organization/vc-ljungby')).body;
     expectStatus(await t.request('PUT', 'Organization/vc-ljungby', { body: { ...org, telecom: [{ system: 'phone', value: '0372-58 50 01', use: 'work' }] } }), 200);
     const history = expectStatus(await t.request('GET', `Organization/_history?_since=${encodeURIComponent(since)}`), 200);
     expect(history.body.entry.map((e: any) => e.resource.id)).toEqual(['vc-ljungby']);
+  });
+});
+
+describe('Organization/$contact-card', () => {
+  it('is a document: a Composition with the card’s parts, then the unit, its place and its services', async () => {
+    const citizen = await t.citizenToken('191212121212');
+    const res = expectStatus(await t.request('GET', 'Organization/vc-centrum/$contact-card?date=2026-12-24', { token: citizen }), 200);
+    expect(res.body).toMatchObject({ resourceType: 'Bundle', type: 'document' });
+    const [composition, ...rest] = res.body.entry.map((e: any) => e.resource);
+    expect(composition).toMatchObject({ resourceType: 'Composition', status: 'final', subject: { reference: 'Organization/vc-centrum' } });
+    const section = (code: string) => composition.section.find((s: any) => s.code.text === code).text.div as string;
+    expect(section('address')).toContain('Besöksadress: Storgatan 1, 351 85 Växjö');
+    expect(section('address')).toContain('Postadress: Box 1223, 351 85 Växjö');
+    expect(section('phone')).toContain('0470-58 70 00');
+    expect(section('today')).toContain('torsdag 2026-12-24: Stängt (Julafton)');
+    expect(section('week')).toContain('måndag 2026-12-21: 08:00–17:00');
+    expect(section('week')).toContain('fredag 2026-12-25: Stängt (Juldagen)');
+    expect(section('e-services')).toContain('Rådgivning och hjälp');
+    expect(section('e-services')).toContain('Boka tid online: Besök på mottagningen');
+    // vc-centrum is full (cap 4) and Tolvan waits.
+    expect(section('e-services')).toContain('Listning: fullt (listningstak 4); ställ dig i kön (1 väntar)');
+    expect(rest.map((r: any) => `${r.resourceType}/${r.id}`)).toEqual(expect.arrayContaining(['Organization/vc-centrum', 'Location/loc-vc-centrum', 'HealthcareService/listning-vc-centrum']));
+  });
+
+  it('applies the unit’s own closures, and says when listing is open', async () => {
+    const res = expectStatus(await t.request('GET', 'Organization/vc-centrum/$contact-card?date=2026-12-29'), 200);
+    const week = res.body.entry[0].resource.section.find((s: any) => s.code.text === 'week').text.div;
+    expect(week).toContain('tisdag 2026-12-29: Stängt (Stängt för utbildning)');
+    const ljungby = expectStatus(await t.request('GET', 'Organization/vc-ljungby/$contact-card'), 200);
+    expect(ljungby.body.entry[0].resource.section.find((s: any) => s.code.text === 'e-services').text.div).toContain('Listning: öppen för nya listningar');
+  });
+
+  it('is an HTML page with Accept: text/html', async () => {
+    const res = await t.request('GET', 'Organization/vc-centrum/$contact-card?date=2026-12-24', { headers: { accept: 'text/html,application/xhtml+xml,*/*;q=0.8' } });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(res.text).toContain('<h1>Vårdcentralen Centrum, Växjö</h1>');
+    expect(res.text).toContain('torsdag 2026-12-24: Stängt (Julafton)');
+  });
+
+  it('is 404 for an unknown unit and 400 for a bad date, as FHIR JSON even to a browser', async () => {
+    const missing = await t.request('GET', 'Organization/nope/$contact-card', { headers: { accept: 'text/html' } });
+    expect(missing.status).toBe(404);
+    expect(missing.body.issue[0].code).toBe('not-found');
+    const bad = expectStatus(await t.request('GET', 'Organization/vc-centrum/$contact-card?date=2026-02-30'), 400);
+    expect(bad.body.issue[0]).toMatchObject({ code: 'invalid', expression: ['date'] });
+  });
+});
+
+describe('Organization/$find-units (Verksamhetskatalogen)', () => {
+  const find = async (text: string) => {
+    const res = expectStatus(await t.request('GET', `Organization/$find-units?text=${encodeURIComponent(text)}`), 200);
+    return res.body.entry?.map((e: any) => e.resource.id) ?? [];
+  };
+
+  it('finds units by municipality with accents ignored, never the regions', async () => {
+    expect(await find('vaxjo')).toEqual(['rad-1177', 'vc-centrum', 'vc-teleborg']);
+    expect(await find('VÄXJÖ')).toEqual(await find('vaxjo'));
+    expect(await find('varnamo')).toEqual(['vc-varnamo']);
+  });
+
+  it('finds units by name, by postcode with or without its space, and by service', async () => {
+    expect(await find('teleborg')).toEqual(['vc-teleborg']);
+    expect(await find('341 30')).toEqual(['vc-ljungby']);
+    expect(await find('34130')).toEqual(['vc-ljungby']);
+    expect(await find('provtagning')).toEqual(['vc-ljungby']);
+    expect(await find('tidbokning')).toEqual(['vc-centrum', 'vc-teleborg', 'vc-ljungby'].sort((a, b) => a.localeCompare(b)));
+    expect(await find('radgivning')).toEqual(['rad-1177', 'vc-centrum', 'vc-teleborg', 'vc-ljungby'].sort((a, b) => a.localeCompare(b)));
+  });
+
+  it('needs every word to match', async () => {
+    expect(await find('vaxjo teleborg')).toEqual(['vc-teleborg']);
+    expect(await find('ljungby teleborg')).toEqual([]);
+  });
+
+  it('refuses a missing or empty text with 400 naming it', async () => {
+    expect(expectStatus(await t.request('GET', 'Organization/$find-units'), 400).body.issue[0].expression).toEqual(['text']);
+    expect(expectStatus(await t.request('GET', 'Organization/$find-units?text=%20'), 400).body.issue[0].expression).toEqual(['text']);
   });
 });

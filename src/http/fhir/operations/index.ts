@@ -4,6 +4,7 @@
  */
 import { bookingOperations } from './booking.js';
 import { casesOperations } from './cases.js';
+import { catalogueOperations } from './catalogue.js';
 import { everythingOperation } from './everything.js';
 import { growthChartOperation } from './growth-chart.js';
 import { checkMissingOperation } from './monitoring-check-missing.js';
@@ -17,4 +18,4 @@ import { applyOperation } from './plan-apply.js';
 import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
-export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation, ...listingOperations];
+export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation, ...listingOperations, ...catalogueOperations];

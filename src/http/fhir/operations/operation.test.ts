@@ -38,6 +38,8 @@ describe('definitionOf', () => {
       'EpisodeOfCare $list': `${lots}/EpisodeOfCare-list`,
       'EpisodeOfCare $end-listing': `${lots}/EpisodeOfCare-end-listing`,
       'EpisodeOfCare $confirm-listing': `${lots}/EpisodeOfCare-confirm-listing`,
+      'Organization $contact-card': `${lots}/Organization-contact-card`,
+      'Organization $find-units': `${lots}/Organization-find-units`,
     });
   });
 });
