@@ -38,6 +38,18 @@ describe('changing unit', () => {
     expect(await notices(t, 'Patient/byte-1')).toEqual([['listed-elsewhere', 'Organization/vc-ljungby']]);
   });
 
+  it('moves the patient into the new unit’s staff view and out of the old one’s', async () => {
+    await person(t, 'view-1', personnummer('19', '700101', 12));
+    await pastListing(t, 'view-1-old', 'Patient/view-1', 'Organization/vc-ljungby', 'active', '2020-01-01');
+    const ljungby = await t.staffToken('SE2321000065-P000000000998', ['vc-ljungby'], ['arendehanterare']);
+    const teleborg = await t.staffToken('SE2321000065-P000000000203', ['vc-teleborg'], ['arendehanterare']);
+    expectStatus(await t.request('GET', 'Patient/view-1', { token: ljungby }), 200);
+    expectStatus(await t.request('GET', 'Patient/view-1', { token: teleborg }), 404);
+    expectStatus(await list(t, await t.citizenToken(personnummer('19', '700101', 12)), 'Patient/view-1', { unit: 'Organization/vc-teleborg' }), 201);
+    expectStatus(await t.request('GET', 'Patient/view-1', { token: teleborg }), 200);
+    expectStatus(await t.request('GET', 'Patient/view-1', { token: ljungby }), 404);
+  });
+
   it('answers 200 and changes nothing when the citizen is already listed there', async () => {
     const token = await t.citizenToken(PNR.sven);
     const res = expectStatus(await list(t, token, 'Patient/sven-oberg', { unit: 'Organization/vc-centrum' }), 200);
@@ -122,6 +134,9 @@ describe('caps and the waiting list', () => {
       const token = await t.citizenToken(personnummer('19', '900404', 41 + i));
       const res = expectStatus(await list(t, token, `Patient/${id}`, { unit: 'Organization/vc-centrum', queue: true }), 201);
       expect(res.body.status).toBe('waitlist');
+      // Asking again keeps the place (and the time it was taken).
+      const again = expectStatus(await list(t, token, `Patient/${id}`, { unit: 'Organization/vc-centrum', queue: true }), 200);
+      expect(again.body).toMatchObject({ id: res.body.id, period: res.body.period });
     }
     // Sven leaves vc-centrum for Ljungby: his place goes to queue-1 (first come), not queue-2.
     const sven = await t.citizenToken(PNR.sven);

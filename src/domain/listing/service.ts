@@ -81,7 +81,7 @@ export async function list(ctx: DomainContext, input: ListInput, now = new Date(
     if (outOfCounty) return requestOutOfCounty(store, input.patient, unit, doctor, mine, staffReason, now);
     if (!withFamily) {
       const queued = await checkRoom(store, unit, doctor, input, mine, now);
-      if (queued) return { outcome: 'queued', listing: queued };
+      if (queued) return { outcome: mine.some((l) => l.id === queued.id) ? 'unchanged' : 'queued', listing: queued };
     }
     const listing = await startListing(store, input.patient, unit, doctor, staffReason, now);
     await moveFrom(store, mine, listing, now);
