@@ -8,7 +8,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addMonths } from '../../src/domain/listing/rules.js';
 import type { TestApp } from '../support/test-app.js';
-import { expectStatus, list, listingApp, listingsOf, notices, parameters, pastListing, person, personnummer, PNR, today } from './listing-fixtures.js';
+import { expectStatus, HOME, list, listingApp, listingsOf, notices, parameters, pastListing, person, personnummer, PNR, today } from './listing-fixtures.js';
 
 let t: TestApp;
 beforeAll(async () => {
@@ -110,6 +110,16 @@ describe('caps and the waiting list', () => {
     expect(offered).toEqual(byDistance.map(([u]) => u));
     for (const [i, [, km]] of byDistance.entries()) expect(res.body.issue[i + 1].diagnostics).toContain(`${km.toFixed(1)} km`);
     expect(await listingsOf(t, 'Patient/full-1')).toEqual([]);
+  });
+
+  it('offers the units nearest the person’s home when its position is recorded', async () => {
+    const geolocation = { url: 'http://hl7.org/fhir/StructureDefinition/geolocation', extension: [{ url: 'latitude', valueDecimal: 56.84 }, { url: 'longitude', valueDecimal: 13.95 }] };
+    await person(t, 'full-3', personnummer('19', '900303', 34), { address: [{ ...HOME, city: 'Ljungby', extension: [geolocation] }] });
+    const res = expectStatus(await list(t, await t.citizenToken(personnummer('19', '900303', 34)), 'Patient/full-3', { unit: 'Organization/vc-centrum' }), 409);
+    const offered = res.body.issue.slice(1).map((i: any) => i.diagnostics.match(/\(Organization\/([a-z-]+)\)/)[1]);
+    const home: [number, number] = [56.84, 13.95];
+    expect(offered).toEqual(['vc-ljungby', 'vc-varnamo', 'vc-teleborg'].sort((a, b) => cosineKm(home, POSITIONS[a]!) - cosineKm(home, POSITIONS[b]!)));
+    expect(res.body.issue[1].diagnostics).toContain(`${cosineKm(home, POSITIONS['vc-ljungby']!).toFixed(1)} km`);
   });
 
   it('answers 409 when the chosen doctor is full, though the unit has room', async () => {

@@ -121,9 +121,3 @@ export function countListed(server: ServerRepository, unit: string, careManager?
   ]);
   return server.count(req);
 }
-
-/** Every unit that takes listings (its listing HealthcareService), for offering alternatives. */
-export async function listingUnits(server: ServerRepository): Promise<string[]> {
-  const services = await server.findAll<HealthcareService>('HealthcareService', [['service-type', `${LISTING_SERVICE_TYPE.system}|${LISTING_SERVICE_TYPE.code}`], ['active', 'true']]);
-  return [...new Set(services.map((s) => s.providedBy?.reference).filter((r): r is string => r !== undefined))];
-}

@@ -12,7 +12,7 @@
  * first makes such chains safe from deadlock and makes counting against a cap a serial decision.
  * Listing changes are rare (a person may change twice a year), so the lock is not a bottleneck.
  */
-import type { CommunicationRequest, EpisodeOfCare, Patient, RelatedPerson } from '@medplum/fhirtypes';
+import type { CommunicationRequest, EpisodeOfCare, Location, Patient, RelatedPerson } from '@medplum/fhirtypes';
 import { isProtectedIdentity } from '../../auth/labels.js';
 import { GUARDIAN_RELATIONSHIPS } from '../../auth/proxy-access.js';
 import { errors, FhirError, type Issue } from '../../fhir/error.js';
@@ -21,7 +21,7 @@ import { stockholmDate } from '../calendar/working-days.js';
 import type { DomainContext } from '../context.js';
 import { asServer, type ServerRepository } from '../repository.js';
 import { LISTING_NOTICE_SYSTEM, LISTING_REASON, LISTING_SOFTWARE, LISTING_TYPE, type ListingNotice } from './codes.js';
-import { countListed, doctorFacts, idOf, listingsAt, listingsOf, listingUnits, regionClient, unitFacts, type DoctorFacts, type UnitFacts } from './facts.js';
+import { countListed, doctorFacts, idOf, listingsAt, listingsOf, regionClient, unitFacts, type DoctorFacts, type UnitFacts } from './facts.js';
 import { changeDates, distanceKm, hasRoom, homeAddress, isFolkbokford, isNewborn, isOutOfCounty, mayChange, newbornUnit, queueOrder } from './rules.js';
 
 export interface ListInput {
@@ -80,7 +80,7 @@ export async function list(ctx: DomainContext, input: ListInput, now = new Date(
     if (isChange && !staffReason && !withFamily) checkChanges(mine, today);
     if (outOfCounty) return requestOutOfCounty(store, input.patient, unit, doctor, mine, staffReason, now);
     if (!withFamily) {
-      const queued = await checkRoom(store, unit, doctor, input, mine, now);
+      const queued = await checkRoom(store, unit, doctor, input, mine, homePosition(patient, today) ?? unit.position, now);
       if (queued) return { outcome: mine.some((l) => l.id === queued.id) ? 'unchanged' : 'queued', listing: queued };
     }
     const listing = await startListing(store, input.patient, unit, doctor, staffReason, now);
@@ -168,12 +168,12 @@ function pastChanges(mine: readonly EpisodeOfCare[]): string[] {
 }
 
 /** 409 at a full unit or doctor (with the alternatives); the place in the unit's queue when asked for; else undefined. */
-async function checkRoom(store: ServerRepository, unit: UnitFacts, doctor: DoctorFacts | undefined, input: ListInput, mine: readonly EpisodeOfCare[], now: Date): Promise<EpisodeOfCare | undefined> {
+async function checkRoom(store: ServerRepository, unit: UnitFacts, doctor: DoctorFacts | undefined, input: ListInput, mine: readonly EpisodeOfCare[], from: Point | undefined, now: Date): Promise<EpisodeOfCare | undefined> {
   if (!hasRoom(await countListed(store, unit.ref), unit.cap)) {
     if (input.queue) return joinQueue(store, input.patient, unit, doctor, mine, now);
     throw new FhirError(409, [
       { code: 'conflict', diagnostics: `${unit.name} has reached its listing cap (${unit.cap}). Join its waiting list with queue=true, or choose a unit with room.` },
-      ...(await alternatives(store, unit)),
+      ...(await alternatives(store, unit, from)),
     ]);
   }
   if (doctor && !hasRoom(await countListed(store, unit.ref, doctor.practitioner), doctor.cap)) {
@@ -182,21 +182,41 @@ async function checkRoom(store: ServerRepository, unit: UnitFacts, doctor: Docto
   return undefined;
 }
 
-/** The nearest units with room (at most three), from the catalogue, as informational issues. */
-async function alternatives(store: ServerRepository, full: UnitFacts): Promise<Issue[]> {
-  const out: { unit: UnitFacts; km?: number }[] = [];
-  for (const ref of await listingUnits(store)) {
-    if (ref === full.ref) continue;
+type Point = { latitude: number; longitude: number };
+
+/** The position of the person's home address (the standard geolocation extension), when recorded. */
+function homePosition(patient: Patient, today: string): Point | undefined {
+  const home = (patient.address ?? []).find((a) => a === homeAddress(patient.address ?? [], today));
+  const geo = home?.extension?.find((e) => e.url === GEOLOCATION)?.extension;
+  const latitude = geo?.find((e) => e.url === 'latitude')?.valueDecimal;
+  const longitude = geo?.find((e) => e.url === 'longitude')?.valueDecimal;
+  return latitude !== undefined && longitude !== undefined ? { latitude, longitude } : undefined;
+}
+
+const GEOLOCATION = 'http://hl7.org/fhir/StructureDefinition/geolocation';
+const ALTERNATIVES = 3;
+/** How far to look for units with room (a catalogue `Location?near` search, nearest first). */
+const ALTERNATIVES_KM = 300;
+
+/**
+ * Up to three units with room, nearest first from `from` (the person's home when its position is
+ * recorded, else the full unit), found with the catalogue's `Location?near`; as informational issues.
+ */
+async function alternatives(store: ServerRepository, full: UnitFacts, from: Point | undefined): Promise<Issue[]> {
+  if (!from) return [];
+  const places = await store.find<Location>('Location', [['near', `${from.latitude}|${from.longitude}|${ALTERNATIVES_KM}|km`], ['status', 'active']], 100);
+  const out: Issue[] = [];
+  const seen = new Set<string>([full.ref]);
+  for (const place of places) {
+    const ref = place.managingOrganization?.reference;
+    if (!ref || seen.has(ref) || !place.position) continue;
+    seen.add(ref);
     const unit = await unitFacts(store, ref);
     if (!unit.open || !hasRoom(await countListed(store, ref), unit.cap)) continue;
-    out.push({ unit, ...(unit.position && full.position ? { km: distanceKm(full.position, unit.position) } : {}) });
+    out.push({ severity: 'information', code: 'informational', diagnostics: `${unit.name} (${unit.ref}) has room, ${distanceKm(from, place.position).toFixed(1)} km away` });
+    if (out.length === ALTERNATIVES) break;
   }
-  out.sort((a, b) => (a.km ?? Infinity) - (b.km ?? Infinity));
-  return out.slice(0, 3).map(({ unit, km }) => ({
-    severity: 'information',
-    code: 'informational',
-    diagnostics: `${unit.name} (${unit.ref}) has room${km !== undefined ? `, ${km.toFixed(1)} km away` : ''}`,
-  }));
+  return out;
 }
 
 // ---- writes --------------------------------------------------------------------------------------
