@@ -163,22 +163,34 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
       await database.close();
     },
   };
-  await bootstrapClient(deps);
+  const created = await bootstrapClient(config, database);
+  if (created) deps.createdClient = created;
   if (!config.auth.enabled) log.warn('LOTS_AUTH=off: every request is served without authentication or access control. For local hacking only.');
   return deps;
 }
 
+/**
+ * What must happen once before several processes serve one database (LOTS_WORKERS): migrations, and the
+ * first system client, which two processes starting together would otherwise both create.
+ */
+export async function prepareDatabase(config: Config, log: Logger, db: Db): Promise<{ createdClient?: { id: string; secret: string } }> {
+  const applied = await migrate(db);
+  if (applied.length) log.info('migrations applied', { migrations: applied });
+  const created = await bootstrapClient(config, db);
+  return created ? { createdClient: created } : {};
+}
+
 /** LOTS_BOOTSTRAP_CLIENT creates or updates a system client; without it, the first start makes one. */
-async function bootstrapClient(deps: Deps): Promise<void> {
-  const wanted = deps.config.auth.bootstrapClient;
+async function bootstrapClient(config: Config, db: Db): Promise<{ id: string; secret: string } | undefined> {
+  const wanted = config.auth.bootstrapClient;
   if (wanted) {
-    await saveSecretClient(deps.db, wanted.id, wanted.secret, 'system/*.*');
-    return;
+    await saveSecretClient(db, wanted.id, wanted.secret, 'system/*.*');
+    return undefined;
   }
-  if ((await countClients(deps.db)) > 0) return;
+  if ((await countClients(db)) > 0) return undefined;
   const created = { id: 'lots-admin', secret: randomBytes(24).toString('base64url') };
-  await saveSecretClient(deps.db, created.id, created.secret, 'system/*.*');
-  deps.createdClient = created;
+  await saveSecretClient(db, created.id, created.secret, 'system/*.*');
+  return created;
 }
 
 export function createApp(deps: Deps): Hono {
