@@ -44,15 +44,16 @@ describe('compileSearch binds every value and never writes one into the text', (
     ['uri :below', 'ValueSet', 'url:below=http://secret.example/vs'],
     ['_id', 'Patient', '_id=secret-id-2'],
     ['_content', 'Patient', '_content=secret-word'],
+    ['near', 'Location', 'near=56.123456|14.654321|12.5|km'],
   ])('%s', (_what, type, query) => {
     const q = compile(type, query);
     expectPlaceholdersMatch(q);
     for (const [, raw] of new URLSearchParams(query)) {
       for (const piece of raw.split(/[|$]/).filter((p) => p.length > 3)) expect(q.text).not.toContain(piece);
     }
-    for (const secret of ['secret', '191212121212', 'Brien', 'Öberg', '1950', 'unitsofmeasure']) expect(q.text).not.toContain(secret);
+    for (const secret of ['secret', '191212121212', 'Brien', 'Öberg', '1950', 'unitsofmeasure', '56.123456', '14.654321', '12.5']) expect(q.text).not.toContain(secret);
     // The only literals are the compiler's own constants.
-    for (const [literal] of q.text.matchAll(/'[^']*'/g)) expect(["'simple'", "'text'", "'div'", "'1 millisecond'"]).toContain(literal);
+    for (const [literal] of q.text.matchAll(/'[^']*'/g)) expect(["'simple'", "'text'", "'div'", "'1 millisecond'", "'position'", "'latitude'", "'longitude'"]).toContain(literal);
   });
 });
 
@@ -121,6 +122,19 @@ describe('the shape of the SQL', () => {
     expect(q.text).toMatch(/order by .* desc nulls last, .* asc nulls last, r\.rid limit/);
     expect(q.values).toEqual(expect.arrayContaining(['1950-01-02 00:00:00+00', 'andersson', '42']));
     expectPlaceholdersMatch(q);
+  });
+
+  it('near filters on the distance from the point and, without _sort, orders by it, nearest first', () => {
+    const q = compile('Location', 'near=56.8777|14.8091|2|[mi_i]');
+    expectPlaceholdersMatch(q);
+    expect(q.text).toMatch(/asin\(least\(1, sqrt\(.*\) <= \$\d+::float8/);
+    expect(q.values).toContain(2 * 1.609344);
+    expect(q.text).toMatch(/as s0 from resource r where .* order by \(2 \* .*\) asc, r\.rid limit/);
+    const sorted = compile('Location', 'near=56.8777|14.8091|10&_sort=-_lastUpdated');
+    expect(sorted.text).toContain('order by r.last_updated desc, r.rid');
+    const page = compileSearch(parse('Location', 'near=56.8777|14.8091|10'), { cursor: { keys: ['3.25'], rid: '42' } });
+    expect(page.text).toMatch(/> \$\d+::float8/);
+    expect(page.values).toContain('3.25');
   });
 
   it('ap on dates is relative to the `now` given, so the same request compiles the same way', () => {

@@ -5,6 +5,7 @@
  * tables, keyset paging on the sort keys plus rid. The caller's access policy arrives as a predicate.
  */
 import type { Filter, ParamFilter, SearchRequest, SortRule } from '../../fhir/search/request.js';
+import { EARTH_RADIUS_KM, type Near } from '../../fhir/search/values/near.js';
 import type { ParamType } from '../../fhir/search/registry.js';
 import type { PageCursor } from '../store.js';
 import { Binder } from './binder.js';
@@ -168,6 +169,11 @@ function specialParamSql(b: Binder, f: ParamFilter, r: string, now: Date): strin
       );
       return `(${ors.join(' or ')})`;
     }
+    case 'near': {
+      // Location.position within the distance (haversine, as fhir/search/values/near.ts).
+      const ors = f.values.map((v) => (v.kind === 'near' ? `${distanceSql(b, r, v)} <= ${b.bind(v.km, 'float8')}` : 'false'));
+      return `(${ors.join(' or ')})`;
+    }
     case '_content':
     case '_text': {
       // jsonb's to_tsvector reads string values only, so JSON keys ("family", "system") are not words.
@@ -178,6 +184,19 @@ function specialParamSql(b: Binder, f: ParamFilter, r: string, now: Date): strin
     default:
       return undefined;
   }
+}
+
+/**
+ * The great-circle distance in km from a point to the resource's `position` (a Location), null when it
+ * has none. Read from the row's content: Locations are few (a region's catalogue), and a point query
+ * has no index to use without an extension such as PostGIS.
+ */
+function distanceSql(b: Binder, r: string, p: Near): string {
+  const lat = `(${r}.content::jsonb -> 'position' ->> 'latitude')::float8`;
+  const lon = `(${r}.content::jsonb -> 'position' ->> 'longitude')::float8`;
+  const pLat = b.bind(p.latitude, 'float8');
+  const pLon = b.bind(p.longitude, 'float8');
+  return `(2 * ${b.bind(EARTH_RADIUS_KM, 'float8')} * asin(least(1, sqrt(power(sin(radians(${lat} - ${pLat}) / 2), 2) + cos(radians(${pLat})) * cos(radians(${lat})) * power(sin(radians(${lon} - ${pLon}) / 2), 2)))))`;
 }
 
 const SORT_COLUMN: Partial<Record<ParamType, [string, string, string]>> = {
@@ -201,6 +220,7 @@ const SORT_CAST: Partial<Record<ParamType, string>> = { date: 'timestamptz', num
 function sortKey(b: Binder, s: SortRule, alias: string): { expr: string; join?: string } {
   if (s.def.code === '_id') return { expr: 'r.id' };
   if (s.def.code === '_lastUpdated') return { expr: 'r.last_updated' };
+  if (s.near) return { expr: distanceSql(b, 'r', s.near) };
   const col = SORT_COLUMN[s.def.type];
   if (!col) return { expr: 'null' };
   const agg = s.descending ? col[2] : col[1];
@@ -212,6 +232,7 @@ function sortKey(b: Binder, s: SortRule, alias: string): { expr: string; join?: 
 
 function sortCast(s: SortRule): string {
   if (s.def.code === '_lastUpdated') return 'timestamptz';
+  if (s.near) return 'float8';
   return SORT_CAST[s.def.type] ?? 'text';
 }
 

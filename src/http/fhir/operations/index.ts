@@ -9,6 +9,7 @@ import { growthChartOperation } from './growth-chart.js';
 import { checkMissingOperation } from './monitoring-check-missing.js';
 import { enrollOperation } from './monitoring-enroll.js';
 import { chartOperation } from './observation-chart.js';
+import { listingOperations } from './listing.js';
 import { lastnOperation } from './observation-lastn.js';
 import { statsOperation } from './observation-stats.js';
 import type { OperationDef } from './operation.js';
@@ -16,4 +17,4 @@ import { applyOperation } from './plan-apply.js';
 import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
-export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation];
+export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation, ...listingOperations];

@@ -35,6 +35,9 @@ describe('definitionOf', () => {
       'Observation $stats': 'http://hl7.org/fhir/OperationDefinition/Observation-stats',
       'ServiceRequest $check-missing': `${lots}/ServiceRequest-check-missing`,
       'Observation $chart': `${lots}/Observation-chart`,
+      'EpisodeOfCare $list': `${lots}/EpisodeOfCare-list`,
+      'EpisodeOfCare $end-listing': `${lots}/EpisodeOfCare-end-listing`,
+      'EpisodeOfCare $confirm-listing': `${lots}/EpisodeOfCare-confirm-listing`,
     });
   });
 });
