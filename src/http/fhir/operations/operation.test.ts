@@ -35,6 +35,7 @@ describe('definitionOf', () => {
       'Observation $stats': 'http://hl7.org/fhir/OperationDefinition/Observation-stats',
       'ServiceRequest $check-missing': `${lots}/ServiceRequest-check-missing`,
       'Observation $chart': `${lots}/Observation-chart`,
+      'Patient $referrals': `${lots}/Patient-referrals`,
     });
   });
 });
