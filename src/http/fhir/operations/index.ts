@@ -12,10 +12,11 @@ import { chartOperation } from './observation-chart.js';
 import { lastnOperation } from './observation-lastn.js';
 import { statsOperation } from './observation-stats.js';
 import type { OperationDef } from './operation.js';
+import { frikortOperation } from './patient-frikort.js';
 import { referralsOperation } from './patient-referrals.js';
 import { applyOperation } from './plan-apply.js';
 import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
 export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation,
-  referralsOperation];
+  referralsOperation, frikortOperation];

@@ -36,6 +36,7 @@ describe('definitionOf', () => {
       'ServiceRequest $check-missing': `${lots}/ServiceRequest-check-missing`,
       'Observation $chart': `${lots}/Observation-chart`,
       'Patient $referrals': `${lots}/Patient-referrals`,
+      'Patient $frikort': `${lots}/Patient-frikort`,
     });
   });
 });
