@@ -12,6 +12,8 @@ import { chartOperation } from './observation-chart.js';
 import { lastnOperation } from './observation-lastn.js';
 import { statsOperation } from './observation-stats.js';
 import type { OperationDef } from './operation.js';
+import { contactSettingsOperation } from './patient-contact-settings.js';
+import { donationOperation } from './patient-donation.js';
 import { frikortOperation } from './patient-frikort.js';
 import { referralsOperation } from './patient-referrals.js';
 import { applyOperation } from './plan-apply.js';
@@ -19,4 +21,4 @@ import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
 export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation,
-  referralsOperation, frikortOperation];
+  referralsOperation, frikortOperation, contactSettingsOperation, donationOperation];

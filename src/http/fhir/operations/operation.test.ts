@@ -37,6 +37,8 @@ describe('definitionOf', () => {
       'Observation $chart': `${lots}/Observation-chart`,
       'Patient $referrals': `${lots}/Patient-referrals`,
       'Patient $frikort': `${lots}/Patient-frikort`,
+      'Patient $contact-settings': `${lots}/Patient-contact-settings`,
+      'Patient $donation': `${lots}/Patient-donation`,
     });
   });
 });
