@@ -63,7 +63,7 @@ export function accessFilter(access: Access, grants: readonly Grant[], op: Op = 
     // The notification outbox holds the contact details and channels a citizen chose to share with
     // the sender service; staff do not see them (DOMAIN.md section 8, PU).
     // Likewise the citizen's own settings (contact sharing, the donation will): staff only see their effect.
-    filter.rows = { kind: 'staff', ...unitPatients(access.units), auditLog: access.roles.includes('administrator'), outbox: OUTBOX, privateConsents: PRIVATE_CONSENTS };
+    filter.rows = { kind: 'staff', ...unitPatients(access.units), auditLog: access.roles.includes('administrator') || access.roles.includes('granskare'), outbox: OUTBOX, privateConsents: PRIVATE_CONSENTS };
   }
   return filter.types || filter.rows ? filter : undefined;
 }

@@ -12,6 +12,8 @@ import { chartOperation } from './observation-chart.js';
 import { lastnOperation } from './observation-lastn.js';
 import { statsOperation } from './observation-stats.js';
 import type { OperationDef } from './operation.js';
+import { unitAccessLogOperation } from './auditevent-access-log.js';
+import { accessLogOperation } from './patient-access-log.js';
 import { contactSettingsOperation } from './patient-contact-settings.js';
 import { donationOperation } from './patient-donation.js';
 import { frikortOperation } from './patient-frikort.js';
@@ -21,4 +23,4 @@ import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
 export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation,
-  referralsOperation, frikortOperation, contactSettingsOperation, donationOperation];
+  referralsOperation, frikortOperation, contactSettingsOperation, donationOperation, accessLogOperation, unitAccessLogOperation];

@@ -39,6 +39,8 @@ describe('definitionOf', () => {
       'Patient $frikort': `${lots}/Patient-frikort`,
       'Patient $contact-settings': `${lots}/Patient-contact-settings`,
       'Patient $donation': `${lots}/Patient-donation`,
+      'Patient $access-log': `${lots}/Patient-access-log`,
+      'AuditEvent $access-log': `${lots}/AuditEvent-access-log`,
     });
   });
 });
