@@ -63,6 +63,7 @@ const schema = z.object({
   LOTS_OIDC_CLAIM_ROLES: z.string().default('roles'),
   LOTS_OIDC_CLAIM_CLIENT_ID: z.string().default('client_id'),
   LOTS_GROWTH_REFERENCES: z.string().min(1).optional(),
+  LOTS_HIGH_COST_CAP_KR: z.coerce.number().positive().max(100_000).optional(),
 });
 
 export interface Config {
@@ -91,6 +92,8 @@ export interface Config {
   monitoring: { checkSeconds: number; graceHours: number };
   /** Origins browsers may call the API from: any (`*`), none (`off`), or those listed. */
   corsOrigins: '*' | 'off' | string[];
+  /** Högkostnadsskydd (docs/citizen.md): the region's own cap in kr when lower than the national one. */
+  highCost: { regionCapKr?: number };
   /** LOTS_CLIENT: the system client `lots seed` / `lots import` use to load through a running server's API. */
   cliClient?: { id: string; secret: string };
 }
@@ -141,6 +144,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     booking: { videoLinkPattern: s.LOTS_VIDEO_LINK_PATTERN },
     growth: { referencesDir: s.LOTS_GROWTH_REFERENCES ?? fileURLToPath(new URL('../references/growth', import.meta.url)) },
     monitoring: { checkSeconds: s.LOTS_MONITORING_CHECK_SECONDS, graceHours: s.LOTS_MONITORING_GRACE_HOURS },
+    highCost: s.LOTS_HIGH_COST_CAP_KR !== undefined ? { regionCapKr: s.LOTS_HIGH_COST_CAP_KR } : {},
     corsOrigins: s.LOTS_CORS_ORIGINS === '*' || s.LOTS_CORS_ORIGINS === 'off' ? s.LOTS_CORS_ORIGINS : s.LOTS_CORS_ORIGINS.split(',').map((o) => o.trim()),
     ...(s.LOTS_CLIENT ? { cliClient: splitCredentials(s.LOTS_CLIENT) } : {}),
   };
