@@ -9,7 +9,8 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createAuditQueue, type AuditQueue } from './auth/audit-queue.js';
 import type { Lookup } from './auth/resolve-access.js';
-import { countClients, saveSecretClient } from './auth/clients.js';
+import { clientRegistry, countClients, saveSecretClient, type ClientRegistry } from './auth/clients.js';
+import type { SmartStore } from './auth/smart/store.js';
 import type { Access } from './auth/policy.js';
 import { UNRESTRICTED, type Principal } from './auth/principal.js';
 import { createTokenService, generateSigningKey, type TokenService } from './auth/tokens.js';
@@ -52,6 +53,7 @@ import { createPostgresStore } from './store/postgres-store.js';
 import { createReindexer, recordReindexJobs, type Reindexer } from './store/reindex.js';
 import { createStatistics, type Statistics } from './store/statistics.js';
 import { serverKey } from './store/server-keys.js';
+import { createSmartGrantStore } from './store/smart-grants.js';
 import type { FhirStore } from './store/store.js';
 import { storedStructureDefinitions } from './store/conformance.js';
 
@@ -69,6 +71,10 @@ export interface Deps {
   store: FhirStore;
   tokens: TokenService;
   audit: AuditQueue;
+  /** OAuth client registration, as the token issuer reads it. */
+  clients: ClientRegistry;
+  /** SMART App Launch's grants, codes, refresh tokens and launch values. */
+  smart: SmartStore;
   /** A system client created at this start because none existed: print its secret once. */
   createdClient?: { id: string; secret: string };
   /** Indexes run-time SearchParameters for existing resources, in the background. */
@@ -153,6 +159,8 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     store,
     tokens,
     audit,
+    clients: clientRegistry(database),
+    smart: createSmartGrantStore(database),
     reindexer,
     statistics,
     async close() {
@@ -215,6 +223,7 @@ export function createApp(deps: Deps): Hono {
   const loginLimit = rateLimit(config.auth.loginRate);
   app.use('/auth/token', loginLimit);
   app.use('/auth/demo/token', loginLimit);
+  for (const path of ['/auth/authorize/login', '/auth/introspect', '/auth/revoke']) app.use(path, loginLimit);
   mountAuthRoutes(app, deps);
   app.get(`${base}/.well-known/smart-configuration`, (c) => c.json(smartConfiguration(config.baseUrl, config.auth.demoLogin)));
 
@@ -225,7 +234,7 @@ export function createApp(deps: Deps): Hono {
     },
   });
   const limit: MiddlewareHandler = (c, next) => (declaresBody(c) ? limitBody(c, next) : next());
-  const auth = authenticate({ base: deps.fhir, contextFor: deps.contextFor, lookup: deps.lookup, tokens: deps.tokens, enabled: config.auth.enabled, open: ['/metadata'] });
+  const auth = authenticate({ base: deps.fhir, contextFor: deps.contextFor, lookup: deps.lookup, tokens: deps.tokens, enabled: config.auth.enabled, open: ['/metadata'], revoked: (id) => deps.smart.isRevoked(id) });
   const fhir = (c: Parameters<typeof handleFhir>[0]) => handleFhir(c, c.get('fhir'), router);
   for (const path of [base, `${base}/*`]) {
     app.use(path, limit);
