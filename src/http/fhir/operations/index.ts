@@ -11,9 +11,11 @@ import { enrollOperation } from './monitoring-enroll.js';
 import { chartOperation } from './observation-chart.js';
 import { lastnOperation } from './observation-lastn.js';
 import { statsOperation } from './observation-stats.js';
+import { subscriptionEventsOperation } from './subscription-events.js';
+import { subscriptionStatusOperation } from './subscription-status.js';
 import type { OperationDef } from './operation.js';
 import { applyOperation } from './plan-apply.js';
 import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
-export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation];
+export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation, subscriptionStatusOperation, subscriptionEventsOperation];

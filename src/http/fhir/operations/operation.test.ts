@@ -35,6 +35,8 @@ describe('definitionOf', () => {
       'Observation $stats': 'http://hl7.org/fhir/OperationDefinition/Observation-stats',
       'ServiceRequest $check-missing': `${lots}/ServiceRequest-check-missing`,
       'Observation $chart': `${lots}/Observation-chart`,
+      'Subscription $status': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status',
+      'Subscription $events': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events',
     });
   });
 });
