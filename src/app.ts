@@ -32,6 +32,9 @@ import { checkGrowthUnits } from './domain/growth/measures.js';
 import { checkMonitoring } from './domain/monitoring/check-template.js';
 import { startMissingChecks } from './domain/monitoring/missing-timer.js';
 import { checkRulesAgainstForm } from './domain/triage/form-consistency.js';
+import { checkSubscription } from './domain/subscriptions/check.js';
+import { hideOthersSecrets, stampOwner } from './domain/subscriptions/owner.js';
+import { startSubscriptionWorker, type SubscriptionWorker } from './domain/subscriptions/worker.js';
 import { mountAuthRoutes, authUrls } from './http/auth/routes.js';
 import { smartConfiguration } from './http/auth/smart-configuration.js';
 import { errorResponse, toFhirError } from './http/error.js';
@@ -50,6 +53,7 @@ import { isMigrated, migrate } from './store/db/migrate.js';
 import { createPgDb } from './store/db/pg.js';
 import { createPgliteDb } from './store/db/pglite.js';
 import { createPostgresStore } from './store/postgres-store.js';
+import { createSubscriptionQueue } from './store/subscription-queue.js';
 import { createReindexer, recordReindexJobs, type Reindexer } from './store/reindex.js';
 import { createStatistics, type Statistics } from './store/statistics.js';
 import { serverKey } from './store/server-keys.js';
@@ -81,6 +85,8 @@ export interface Deps {
   reindexer: Reindexer;
   /** Keeps the planner's statistics fresh (ANALYZE after enough writes). */
   statistics: Statistics;
+  /** Delivers subscriptions (the outbox fan-out and the rest-hook deliveries of this process). */
+  subscriptions: SubscriptionWorker;
   /** Flushes the audit queue and closes the database. */
   close(): Promise<void>;
 }
@@ -125,7 +131,8 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   reindexer.start();
   const pageTokens = createPageTokenCodec(await serverKey(database, 'page-token'));
   const audit = createAuditQueue((events: AuditEvent[]) => store.createMany(events).then(() => undefined), log);
-  const repoDeps: RepositoryDeps = { store, config, validator, searchParams, resourceTypes: resourceTypeSet, audit, indexer, storedChecks: [checkRulesAgainstForm, checkResponseAgainstForm] };
+  const repoDeps: RepositoryDeps = { store, config, validator, searchParams, resourceTypes: resourceTypeSet, audit, indexer, storedChecks: [checkRulesAgainstForm, checkResponseAgainstForm, checkSubscription], stamps: [stampOwner], redactions: [hideOthersSecrets] };
+  const subscriptionQueue = createSubscriptionQueue(database);
   const contextFor = (principal: Principal, access: Access): FhirContext => ({
     config,
     repo: createRepository(repoDeps, { principal, access }),
@@ -133,6 +140,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     log,
     resourceTypes: resourceTypeSet,
     pageTokens,
+    subscriptions: subscriptionQueue,
     searchParams,
     principal,
     access,
@@ -149,6 +157,13 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     ...(config.auth.oidc ? { oidc: config.auth.oidc } : {}),
   });
   const missingChecks = startMissingChecks(fhir, config.monitoring, log);
+  const subscriptions = startSubscriptionWorker({
+    queue: subscriptionQueue,
+    server: fhir.repo.asServer({ onBehalfOf: UNRESTRICTED, software: 'lots-subscriptions' }),
+    repoFor: (owner) => createRepository(repoDeps, { principal: owner.principal, access: owner.access, software: 'lots-subscriptions' }),
+    log,
+    options: { ...config.subscriptions, baseUrl: config.baseUrl },
+  });
   const deps: Deps = {
     config,
     db: database,
@@ -163,7 +178,9 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     smart: createSmartGrantStore(database),
     reindexer,
     statistics,
+    subscriptions,
     async close() {
+      await subscriptions.stop();
       await missingChecks.stop();
       await reindexer.stop();
       await statistics.stop();

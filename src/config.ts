@@ -31,6 +31,10 @@ const schema = z.object({
   LOTS_CASE_ANSWER_WORKING_DAYS: z.coerce.number().int().min(1).max(30).default(2),
   LOTS_MONITORING_CHECK_SECONDS: z.coerce.number().int().min(0).default(3600),
   LOTS_MONITORING_GRACE_HOURS: z.coerce.number().min(0).max(168).default(6),
+  LOTS_SUBSCRIPTION_RETRY_HOURS: z.coerce.number().min(0).max(24 * 30).default(24),
+  LOTS_SUBSCRIPTION_POLL_MS: z.coerce.number().int().min(0).default(250),
+  LOTS_SUBSCRIPTION_MAX_BACKOFF_SECONDS: z.coerce.number().min(0.01).max(3600).default(300),
+  LOTS_SUBSCRIPTION_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
   LOTS_VIDEO_LINK_PATTERN: z
     .string()
     .regex(/^https:\/\/[^\s{}]+.*\{room\}/, 'must be an https URL containing {room}')
@@ -90,6 +94,12 @@ export interface Config {
   growth: { referencesDir: string };
   /** Self-monitoring: how often the missing-measurement check runs (0: never), and the grace after a period. */
   monitoring: { checkSeconds: number; graceHours: number };
+  /**
+   * Subscriptions (docs/subscriptions.md): how often each process looks for work (0: it delivers
+   * nothing), how long a failing endpoint is retried before the subscription goes to error, the longest
+   * wait between attempts, and how many subscriptions one process delivers at once.
+   */
+  subscriptions: { pollMs: number; retryHours: number; maxBackoffSeconds: number; concurrency: number };
   /** Origins browsers may call the API from: any (`*`), none (`off`), or those listed. */
   corsOrigins: '*' | 'off' | string[];
   /** Högkostnadsskydd (docs/citizen.md): the region's own cap in kr when lower than the national one. */
@@ -145,6 +155,12 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     growth: { referencesDir: s.LOTS_GROWTH_REFERENCES ?? fileURLToPath(new URL('../references/growth', import.meta.url)) },
     monitoring: { checkSeconds: s.LOTS_MONITORING_CHECK_SECONDS, graceHours: s.LOTS_MONITORING_GRACE_HOURS },
     highCost: s.LOTS_HIGH_COST_CAP_KR !== undefined ? { regionCapKr: s.LOTS_HIGH_COST_CAP_KR } : {},
+    subscriptions: {
+      pollMs: s.LOTS_SUBSCRIPTION_POLL_MS,
+      retryHours: s.LOTS_SUBSCRIPTION_RETRY_HOURS,
+      maxBackoffSeconds: s.LOTS_SUBSCRIPTION_MAX_BACKOFF_SECONDS,
+      concurrency: s.LOTS_SUBSCRIPTION_CONCURRENCY,
+    },
     corsOrigins: s.LOTS_CORS_ORIGINS === '*' || s.LOTS_CORS_ORIGINS === 'off' ? s.LOTS_CORS_ORIGINS : s.LOTS_CORS_ORIGINS.split(',').map((o) => o.trim()),
     ...(s.LOTS_CLIENT ? { cliClient: splitCredentials(s.LOTS_CLIENT) } : {}),
   };

@@ -44,6 +44,8 @@ describe('definitionOf', () => {
       'EpisodeOfCare $list': `${lots}/EpisodeOfCare-list`,
       'EpisodeOfCare $end-listing': `${lots}/EpisodeOfCare-end-listing`,
       'EpisodeOfCare $confirm-listing': `${lots}/EpisodeOfCare-confirm-listing`,
+      'Subscription $status': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status',
+      'Subscription $events': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events',
     });
   });
 });
