@@ -62,13 +62,20 @@ export function accessFilter(access: Access, grants: readonly Grant[], op: Op = 
   if (access.kind === 'staff') {
     // The notification outbox holds the contact details and channels a citizen chose to share with
     // the sender service; staff do not see them (DOMAIN.md section 8, PU).
-    filter.rows = { kind: 'staff', ...unitPatients(access.units), auditLog: access.roles.includes('administrator'), outbox: OUTBOX };
+    // Likewise the citizen's own settings (contact sharing, the donation will): staff only see their effect.
+    filter.rows = { kind: 'staff', ...unitPatients(access.units), auditLog: access.roles.includes('administrator') || access.roles.includes('granskare'), outbox: OUTBOX, privateConsents: PRIVATE_CONSENTS };
   }
   return filter.types || filter.rows ? filter : undefined;
 }
 
 const SEALED_LABEL: TokenCode = { system: LOTS_SECURITY_SYSTEM, code: SEALED };
 const OUTBOX: TokenCode = { system: OUTBOX_SYSTEM, code: 'notification' };
+const CONSENT_CATEGORY_SYSTEM = 'https://lots.example/fhir/CodeSystem/consent-category';
+/** Consent.category of settings only the citizen (and system clients) read: contact sharing (PU) and donation. */
+export const PRIVATE_CONSENTS: readonly TokenCode[] = [
+  { system: CONSENT_CATEGORY_SYSTEM, code: 'kontaktuppgifter' },
+  { system: CONSENT_CATEGORY_SYSTEM, code: 'donation' },
+];
 
 /**
  * The patients of the units: listed there (an active EpisodeOfCare managed by the unit), with an open

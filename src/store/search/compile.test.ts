@@ -58,16 +58,29 @@ describe('compileSearch binds every value and never writes one into the text', (
 });
 
 describe('the shape of the SQL', () => {
-  it('is one statement: resource rows filtered by EXISTS on the index tables, ordered by rid, one row past the page', () => {
+  it('is one statement: the page of rids found on the index tables by EXISTS, one past the page, then only those rows read', () => {
     const q = compile('Patient', 'family=oberg&gender=male&_count=10');
-    expect(q.text).toMatch(/^select r\.rid::text as rid, r\.resource_type, r\.id, r\.content, r\.compartments from resource r where /);
-    expect(q.text.match(/exists \(select 1 from idx_string i0 where i0\.rid = r\.rid and i0\.resource_type = \$1 /g)).toHaveLength(1);
+    expect(q.text).toMatch(/^select r\.rid::text as rid, r\.resource_type, r\.id, r\.content, r\.compartments from resource r where r\.rid in \(select p\.rid from resource p where /);
+    expect(q.text.match(/exists \(select 1 from idx_string i0 where i0\.rid = p\.rid and i0\.resource_type = \$1 /g)).toHaveLength(1);
     expect(q.text.match(/exists \(select 1 from idx_token i0 /g)).toHaveLength(1);
-    expect(q.text).toMatch(/order by r\.rid limit \$\d+$/);
+    expect(q.text).toMatch(/order by p\.rid limit \$\d+\) order by r\.rid$/);
     expect(q.values[0]).toBe('Patient');
     expect(q.values.at(-1)).toBe(11);
     expect(q.values).toContain('oberg%');
     expect(q.values).toContain('male');
+  });
+
+  it('with _sort, reads the rows with their sort keys and pages on them', () => {
+    const q = compile('Patient', 'family=oberg&_sort=birthdate&_count=10');
+    expect(q.text).toMatch(/^select r\.rid::text as rid, .* from resource r cross join lateral .* where r\.resource_type = \$1 and not r\.deleted and exists \(select 1 from idx_string i0 where i0\.rid = r\.rid/);
+    expect(q.text).toMatch(/order by s0\.v asc nulls last, r\.rid limit \$\d+$/);
+  });
+
+  it('a cursor without _sort continues after the last rid, inside the page query', () => {
+    const q = compileSearch(parse('Patient', 'family=a'), { cursor: { keys: [], rid: '42' } });
+    expect(q.text).toMatch(/and p\.rid > \$\d+::bigint order by p\.rid limit/);
+    expect(q.values).toContain('42');
+    expectPlaceholdersMatch(q);
   });
 
   it('folds string values and escapes LIKE wildcards in them', () => {
@@ -77,14 +90,14 @@ describe('the shape of the SQL', () => {
 
   it('names the resource type in every index subquery, so the (type, param, value) indexes can drive', () => {
     const q = compile('Observation', 'subject=Patient/1&code=http://loinc.org|8867-4&date=ge2023');
-    const subqueries = [...q.text.matchAll(/from idx_\w+ (i\d) where (\1)\.rid = r\.rid and \1\.resource_type = \$1 /g)];
+    const subqueries = [...q.text.matchAll(/from idx_\w+ (i\d) where (\1)\.rid = p\.rid and \1\.resource_type = \$1 /g)];
     expect(subqueries).toHaveLength(3);
   });
 
   it('a multi-type search compares index rows with the resource type column', () => {
     const q = compile(['Patient', 'Practitioner'], 'name=anna');
-    expect(q.text).toContain('r.resource_type = any($1::text[])');
-    expect(q.text).toContain('i0.resource_type = r.resource_type');
+    expect(q.text).toContain('p.resource_type = any($1::text[])');
+    expect(q.text).toContain('i0.resource_type = p.resource_type');
   });
 
   it('a chain to one target type is an EXISTS; to several, an IN over a UNION ALL', () => {
@@ -92,7 +105,7 @@ describe('the shape of the SQL', () => {
     expect(one.text).toMatch(/exists \(select 1 from idx_reference i0 join resource r1 .* exists \(select 1 from idx_string i1 where i1\.rid = r1\.rid/);
     expect(one.text).not.toContain('union all');
     const several = compile('Observation', 'subject.name=anna');
-    expect(several.text).toMatch(/r\.rid in \(select i0\.rid from idx_reference i0 .* union all select i0\.rid /);
+    expect(several.text).toMatch(/p\.rid in \(select i0\.rid from idx_reference i0 .* union all select i0\.rid /);
   });
 
   it(':not and :missing=true are NOT EXISTS', () => {
@@ -143,7 +156,7 @@ describe('the shape of the SQL', () => {
 
   it('a policy predicate is ANDed in and binds its own values', () => {
     const q = compileSearch(parse('Observation', 'code=1'), { policy: (b, r) => `${r}.compartments @> array[${b.bind('Patient/7')}]::text[]` });
-    expect(q.text).toMatch(/and \(r\.compartments @> array\[\$\d+\]::text\[\]\)/);
+    expect(q.text).toMatch(/and \(p\.compartments @> array\[\$\d+\]::text\[\]\)/);
     expect(q.values).toContain('Patient/7');
     expectPlaceholdersMatch(q);
   });

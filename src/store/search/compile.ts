@@ -52,6 +52,7 @@ const KINDS: Partial<Record<ParamType, Kind>> = {
 /** The page query: rid, resource_type, id, content and the sort keys s0..sn, one row more than `count`. */
 export function compileSearch(req: SearchRequest, opts: CompileOptions = {}): CompiledQuery {
   const b = new Binder();
+  if (req.sort.length === 0) return pageByRid(b, req, opts);
   const where = whereClause(b, req, opts);
   const sorts = req.sort.map((s, n) => sortKey(b, s, `s${n}`));
   if (opts.cursor) where.push(keysetCondition(b, req.sort, sorts, opts.cursor));
@@ -61,6 +62,19 @@ export function compileSearch(req: SearchRequest, opts: CompileOptions = {}): Co
   const order = [...req.sort.map((s, n) => `${sorts[n]!.expr} ${s.descending ? 'desc' : 'asc'}${sorts[n]!.join ? ' nulls last' : ''}`), 'r.rid'].join(', ');
   const text = `select r.rid::text as rid, r.resource_type, r.id, r.content, r.compartments${keys} from resource r${joins} where ${where.join(' and ')} order by ${order} limit ${b.bind(req.count + 1)}`;
   return { text, values: b.values };
+}
+
+/**
+ * Without `_sort` a page is the first matching rids: found on indexes alone (resource_live and the
+ * index tables' value indexes, which carry rid), and only the page's own rows are then read in full.
+ * Reading every match's row to keep 21 made a common name prefix (400 matches of 10,000) 2× slower.
+ * The planner still picks the join order inside, from any filter's index.
+ */
+function pageByRid(b: Binder, req: SearchRequest, opts: CompileOptions): CompiledQuery {
+  const where = whereClause(b, req, opts, 'p');
+  if (opts.cursor) where.push(`p.rid > ${b.bind(opts.cursor.rid, 'bigint')}`);
+  const page = `select p.rid from resource p where ${where.join(' and ')} order by p.rid limit ${b.bind(req.count + 1)}`;
+  return { text: `select r.rid::text as rid, r.resource_type, r.id, r.content, r.compartments from resource r where r.rid in (${page}) order by r.rid`, values: b.values };
 }
 
 export function compileCount(req: SearchRequest, opts: CompileOptions = {}): CompiledQuery {
@@ -73,14 +87,14 @@ export function compileCount(req: SearchRequest, opts: CompileOptions = {}): Com
  * (redundant, since the rid decides the type), so the planner can drive a search from the
  * (resource_type, param, value) indexes instead of visiting each resource.
  */
-function whereClause(b: Binder, req: SearchRequest, opts: CompileOptions): string[] {
+function whereClause(b: Binder, req: SearchRequest, opts: CompileOptions, r = 'r'): string[] {
   const single = req.types.length === 1 ? b.bind(req.types[0]) : undefined;
-  const where = [single ? `r.resource_type = ${single}` : `r.resource_type = any(${b.bind(req.types, 'text[]')})`, 'not r.deleted'];
+  const where = [single ? `${r}.resource_type = ${single}` : `${r}.resource_type = any(${b.bind(req.types, 'text[]')})`, `not ${r}.deleted`];
   const ctx: Ctx = { b, now: opts.now ?? new Date(), ...(opts.policy ? { policy: opts.policy } : {}) };
-  for (const f of req.filters) where.push(filterSql(ctx, f, 'r', single ?? 'r.resource_type', 0));
-  if (opts.policy) where.push(`(${opts.policy(b, 'r')})`);
+  for (const f of req.filters) where.push(filterSql(ctx, f, r, single ?? `${r}.resource_type`, 0));
+  if (opts.policy) where.push(`(${opts.policy(b, r)})`);
   // The compartment scopes the matches only (not what _include adds).
-  if (req.compartment) where.push(`r.compartments @> array[${b.bind(req.compartment)}]::text[]`);
+  if (req.compartment) where.push(`${r}.compartments @> array[${b.bind(req.compartment)}]::text[]`);
   return where;
 }
 
