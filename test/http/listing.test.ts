@@ -148,6 +148,13 @@ describe('caps and the waiting list', () => {
       const again = expectStatus(await list(t, token, `Patient/${id}`, { unit: 'Organization/vc-centrum', queue: true }), 200);
       expect(again.body).toMatchObject({ id: res.body.id, period: res.body.period });
     }
+    // The unit's staff see the queue in order; others may not.
+    const centrum = await t.staffToken('SE2321000065-P000000000201', ['vc-centrum'], ['arendehanterare']);
+    const queue = expectStatus(await t.request('GET', 'Organization/vc-centrum/$waiting-list', { token: centrum }), 200);
+    expect(queue.body.entry.map((e: any) => e.resource.patient.reference)).toEqual(['Patient/queue-1', 'Patient/queue-2']);
+    const other = await t.staffToken('SE2321000065-P000000000203', ['vc-teleborg'], ['arendehanterare']);
+    expect(issueCodes(expectStatus(await t.request('GET', 'Organization/vc-centrum/$waiting-list', { token: other }), 403))).toEqual(['forbidden']);
+    expectStatus(await t.request('GET', 'Organization/vc-centrum/$waiting-list', { token: await t.citizenToken(PNR.tolvan) }), 403);
     // Sven leaves vc-centrum for Ljungby: his place goes to queue-1 (first come), not queue-2.
     const sven = await t.citizenToken(PNR.sven);
     expectStatus(await list(t, sven, 'Patient/sven-oberg', { unit: 'Organization/vc-ljungby' }), 201);

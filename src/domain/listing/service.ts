@@ -350,3 +350,27 @@ async function mothersUnit(server: ServerRepository, child: Patient): Promise<st
   }
   return newbornUnit(guardians);
 }
+
+// ---- the unit's waiting list --------------------------------------------------------------------
+
+/**
+ * The unit's waiting list in the order places are given, for its staff (and system clients). Queued
+ * people are not yet the unit's patients, so the policy would hide them: this read is made with the
+ * server's rights and logged once per person shown, naming the staff member.
+ */
+export async function waitingList(ctx: DomainContext, unitId: string): Promise<EpisodeOfCare[]> {
+  if (ctx.access.kind === 'citizen') throw errors.forbidden('The waiting list is for the unit’s staff');
+  if (ctx.access.kind === 'staff' && !ctx.access.units.includes(unitId)) throw errors.forbidden(`Organization/${unitId} is not one of your units`);
+  const server = lookups(ctx);
+  if (!(await server.lookup('Organization', unitId))) throw errors.notFound(`Organization/${unitId} is not known`);
+  const params: [string, string][] = [
+    ['organization', `Organization/${unitId}`],
+    ['status', 'waitlist'],
+    ['type', `${LISTING_TYPE.system}|${LISTING_TYPE.code}`],
+  ];
+  const req = server.parseSearch(['EpisodeOfCare'], params, { defaultCount: 1000 });
+  req.total = 'none';
+  const page = await server.search(req, { log: { interaction: 'operation', query: `$waiting-list Organization/${unitId}` } });
+  const queue = page.rows.map((r) => JSON.parse(r.json) as EpisodeOfCare);
+  return queueOrder(queue.map((l) => ({ ...l, id: l.id!, since: l.period?.start ?? '' }))).map(({ since: _since, ...l }) => l);
+}

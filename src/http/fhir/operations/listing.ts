@@ -8,11 +8,12 @@
  * - `EpisodeOfCare/$list`: list a patient at a unit (or join its queue, or ask another region).
  * - `EpisodeOfCare/[id]/$end-listing`: end a listing, leave a queue, or withdraw a request.
  * - `EpisodeOfCare/[id]/$confirm-listing`: the other region confirms or rejects an out-of-county listing.
+ * - `Organization/[id]/$waiting-list`: the unit's queue in order, for its staff.
  */
-import type { EpisodeOfCare } from '@medplum/fhirtypes';
+import type { Bundle, EpisodeOfCare } from '@medplum/fhirtypes';
 import { z } from 'zod';
-import { confirm, endListing, list, type ListOutcome } from '../../../domain/listing/service.js';
-import { collectBody, one, optionalOne, parseInput } from '../../../fhir/parameters.js';
+import { confirm, endListing, list, waitingList, type ListOutcome } from '../../../domain/listing/service.js';
+import { collectBody, collectQuery, one, optionalOne, parseInput } from '../../../fhir/parameters.js';
 import type { FhirResponse } from '../types.js';
 import type { OperationDef } from './operation.js';
 
@@ -88,4 +89,24 @@ const confirmOperation: OperationDef = {
   },
 };
 
-export const listingOperations: OperationDef[] = [listOperation, endOperation, confirmOperation];
+const waitingListOperation: OperationDef = {
+  name: 'waiting-list',
+  levels: ['instance'],
+  types: ['Organization'],
+  affectsState: false,
+  async handler(ctx, req, { id }) {
+    parseInput(z.strictObject({}), req.method === 'POST' ? collectBody(req.body, 'waiting-list') : collectQuery(req.query));
+    const queue = await waitingList(ctx, id!);
+    const base = ctx.config.baseUrl;
+    const bundle: Bundle = {
+      resourceType: 'Bundle',
+      type: 'searchset',
+      total: queue.length,
+      link: [{ relation: 'self', url: `${base}/Organization/${id}/$waiting-list` }],
+      entry: queue.map((e) => ({ fullUrl: `${base}/EpisodeOfCare/${e.id}`, resource: e, search: { mode: 'match' } })),
+    };
+    return { status: 200, resource: bundle };
+  },
+};
+
+export const listingOperations: OperationDef[] = [listOperation, endOperation, confirmOperation, waitingListOperation];

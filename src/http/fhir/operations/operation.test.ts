@@ -44,6 +44,7 @@ describe('definitionOf', () => {
       'EpisodeOfCare $list': `${lots}/EpisodeOfCare-list`,
       'EpisodeOfCare $end-listing': `${lots}/EpisodeOfCare-end-listing`,
       'EpisodeOfCare $confirm-listing': `${lots}/EpisodeOfCare-confirm-listing`,
+      'Organization $waiting-list': `${lots}/Organization-waiting-list`,
       'Organization $contact-card': `${lots}/Organization-contact-card`,
       'Organization $find-units': `${lots}/Organization-find-units`,
       'Subscription $status': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status',
