@@ -110,3 +110,21 @@ describe('a chain of full units', () => {
     ]);
   });
 });
+
+describe('a queue place with a chosen doctor', () => {
+  it('comes without the doctor when their list filled up meanwhile', async () => {
+    await unit('vc-doc-q', 2);
+    const role = { resourceType: 'PractitionerRole', id: 'karin-holm-vc-doc-q', active: true, practitioner: { reference: 'Practitioner/karin-holm' }, organization: { reference: 'Organization/vc-doc-q' }, extension: [{ url: 'https://lots.example/fhir/StructureDefinition/fast-lakarkontakt', extension: [{ url: 'accepting', valueBoolean: true }, { url: 'cap', valueInteger: 1 }] }] };
+    expectStatus(await t.request('PUT', 'PractitionerRole/karin-holm-vc-doc-q', { body: role }), 201);
+    for (const n of [1, 2, 3]) await person(t, `dq${n}`, personnummer('19', '830303', n));
+    const token = (n: number) => t.citizenToken(personnummer('19', '830303', n));
+    expectStatus(await list(t, await token(1), 'Patient/dq1', { unit: 'Organization/vc-doc-q', practitioner: 'PractitionerRole/karin-holm-vc-doc-q' }), 201);
+    const other = expectStatus(await list(t, await token(2), 'Patient/dq2', { unit: 'Organization/vc-doc-q' }), 201);
+    const queued = expectStatus(await list(t, await token(3), 'Patient/dq3', { unit: 'Organization/vc-doc-q', practitioner: 'PractitionerRole/karin-holm-vc-doc-q', queue: true }), 201);
+    expect(queued.body).toMatchObject({ status: 'waitlist', careManager: { reference: 'Practitioner/karin-holm' } });
+    expectStatus(await t.request('POST', `EpisodeOfCare/${other.body.id}/$end-listing`, { body: parameters(), token: await token(2) }), 200);
+    const listed = (await t.request('GET', `EpisodeOfCare/${queued.body.id}`)).body;
+    expect(listed.status).toBe('active');
+    expect(listed.careManager).toBeUndefined();
+  });
+});

@@ -266,6 +266,15 @@ describe('out of county', () => {
     expect(issueCodes(expectStatus(await confirm(await jonkopingToken()), 409))).toEqual(['conflict']);
   });
 
+  it('tells the other region when the person withdraws the request', async () => {
+    await person(t, 'ooc-3', personnummer('19', '660606', 73));
+    const token = await t.citizenToken(personnummer('19', '660606', 73));
+    const planned = expectStatus(await list(t, token, 'Patient/ooc-3', { unit: 'Organization/vc-varnamo' }), 202);
+    const res = expectStatus(await t.request('POST', `EpisodeOfCare/${planned.body.id}/$end-listing`, { body: parameters(), token }), 200);
+    expect(res.body.status).toBe('cancelled');
+    expect(await notices(t, 'Patient/ooc-3')).toEqual(expect.arrayContaining([['listing-request', 'Organization/region-jonkoping'], ['listing-withdrawn', 'Organization/region-jonkoping']]));
+  });
+
   it('stays where it was when the other region rejects it', async () => {
     await person(t, 'ooc-2', personnummer('19', '660606', 72));
     await pastListing(t, 'ooc-2-old', 'Patient/ooc-2', 'Organization/vc-ljungby', 'active', '2020-01-01');

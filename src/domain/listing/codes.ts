@@ -18,7 +18,7 @@ export const LISTING_SETTINGS = `${LOTS}/StructureDefinition/listing-settings`;
 export const FAST_LAKARKONTAKT = `${LOTS}/StructureDefinition/fast-lakarkontakt`;
 /** CommunicationRequest.category of listing notices in the outbox. */
 export const LISTING_NOTICE_SYSTEM = `${LOTS}/CodeSystem/listing-notice`;
-export type ListingNotice = 'listed-elsewhere' | 'queue-place' | 'listing-request' | 'listing-confirmed' | 'listing-rejected';
+export type ListingNotice = 'listed-elsewhere' | 'queue-place' | 'listing-request' | 'listing-withdrawn' | 'listing-confirmed' | 'listing-rejected';
 /** On a region's Organization: the OAuth client id of the region's systems (who may confirm its listings). */
 export const OAUTH_CLIENT_SYSTEM = `${LOTS}/NamingSystem/oauth-client`;
 /** EpisodeOfCare: the special reason staff gave for a listing outside the rules. */

@@ -103,7 +103,7 @@ export async function endListing(ctx: DomainContext, id: string, now = new Date(
     await store.lock(LOCK);
     const listing = await store.lookup<EpisodeOfCare>('EpisodeOfCare', id);
     if (!listing || !['active', 'waitlist', 'planned'].includes(listing.status)) throw errors.conflict(`EpisodeOfCare/${id} is ${listing?.status ?? 'gone'}; only an active, queued or planned listing can be ended`);
-    const ended = await close(store, listing, listing.status === 'active' ? 'finished' : 'cancelled', now);
+    const ended = listing.status === 'active' ? await close(store, listing, 'finished', now) : await lapse(store, listing, now);
     if (listing.status === 'active') await handOff(store, listing.managingOrganization!.reference!, now, new Set([patient]));
     return ended;
   });
@@ -269,7 +269,7 @@ async function moveFrom(store: ServerRepository, mine: readonly EpisodeOfCare[],
   chain.add(patient);
   for (const other of mine) {
     if (other.id === listing.id) continue;
-    if (other.status === 'waitlist' || other.status === 'planned') await close(store, other, 'cancelled', now);
+    if (other.status === 'waitlist' || other.status === 'planned') await lapse(store, other, now);
   }
   const old = mine.find((l) => l.status === 'active' && l.id !== listing.id);
   if (!old) return;
@@ -294,11 +294,36 @@ async function handOff(store: ServerRepository, unitRef: string, now: Date, chai
     if (chain.has(patient)) continue;
     const mine = await listingsOf(store, patient);
     if (mine.some((l) => ORIGINAL.has(l.status)) && !mayChange(pastChanges(mine), today).allowed) continue;
-    const { id: _id, since: _since, ...episode } = place;
-    const listed = await update(store, { ...episode, id: place.id, status: 'active', period: { start: now.toISOString() }, statusHistory: [...(place.statusHistory ?? []), { status: 'waitlist', period: { start: place.since, end: now.toISOString() } }] });
+    const { id: _id, since: _since, careManager, ...episode } = place;
+    // The doctor chosen when queueing may have filled up meanwhile: then the place comes without them.
+    const doctor = careManager?.reference && (await doctorHasRoom(store, unitRef, careManager.reference)) ? { careManager } : {};
+    const listed = await update(store, { ...episode, ...doctor, id: place.id, status: 'active', period: { start: now.toISOString() }, statusHistory: [...(place.statusHistory ?? []), { status: 'waitlist', period: { start: place.since, end: now.toISOString() } }] });
     await notice(store, 'queue-place', patient, patient, listed, `Du har fått plats i kön och är nu listad på ${unit.name}.`, now);
     await moveFrom(store, mine, listed, now, chain);
   }
+}
+
+/** The doctor's room at the unit, from their role's cap (no role or no cap: room). */
+async function doctorHasRoom(store: ServerRepository, unit: string, practitioner: string): Promise<boolean> {
+  const facts = await unitFacts(store, unit);
+  try {
+    const doctor = await doctorFacts(store, practitioner, facts);
+    return hasRoom(await countListed(store, unit, doctor.practitioner), doctor.cap);
+  } catch (err) {
+    if (err instanceof FhirError) return false;
+    throw err;
+  }
+}
+
+/** A queue place or out-of-county request lapses (cancelled); the other region is told a request was withdrawn. */
+async function lapse(store: ServerRepository, listing: EpisodeOfCare, now: Date): Promise<EpisodeOfCare> {
+  const cancelled = await close(store, listing, 'cancelled', now);
+  if (listing.status === 'planned') {
+    const unit = await unitFacts(store, listing.managingOrganization!.reference!);
+    const to = unit.region ? `Organization/${unit.region.id}` : unit.ref;
+    await notice(store, 'listing-withdrawn', listing.patient.reference!, to, cancelled, `Begäran om utomlänslistning på ${unit.name} är återkallad.`, now);
+  }
+  return cancelled;
 }
 
 async function close(store: ServerRepository, listing: EpisodeOfCare, status: 'finished' | 'cancelled', now: Date): Promise<EpisodeOfCare> {
