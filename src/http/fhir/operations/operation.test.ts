@@ -41,6 +41,7 @@ describe('definitionOf', () => {
       'Patient $donation': `${lots}/Patient-donation`,
       'Patient $access-log': `${lots}/Patient-access-log`,
       'AuditEvent $access-log': `${lots}/AuditEvent-access-log`,
+      '* $login-stats': `${lots}/Resource-login-stats`,
     });
   });
 });
