@@ -132,3 +132,31 @@ function who(p: Principal) {
       return { system: CLIENT_ID_SYSTEM, value: p.clientId };
   }
 }
+
+/** The steps of a SMART App Launch that the access log records, success and failure alike. */
+export type AuthStep = 'login' | 'consent' | 'token';
+const AUTH_STEP_SYSTEM = 'https://lots.example/fhir/CodeSystem/auth-step';
+
+export interface AuthStepFacts {
+  step: AuthStep;
+  /** The app. */
+  clientId: string;
+  /** The person, once known (a failed login with an unusable identity has none). */
+  principal?: Principal;
+  patient?: string;
+  success: boolean;
+  when?: Date;
+}
+
+/**
+ * A login, consent or token exchange of an app. A successful login is the same event as `loginEvent`
+ * (so the statistics count app logins too); the others carry the step as a second subtype.
+ */
+export function authStepEvent(f: AuthStepFacts): AuditEvent {
+  const when = f.when ?? new Date();
+  const principal: Principal = f.principal ?? { kind: 'system', grants: [], scope: '', clientId: f.clientId };
+  const event = buildLoginEvent(principal, f.patient, when);
+  event.subtype = [...(f.step === 'login' ? [LOGIN_SUBTYPE] : []), { system: AUTH_STEP_SYSTEM, code: f.step }];
+  event.outcome = f.success ? '0' : '4';
+  return markGenerated(event);
+}

@@ -102,6 +102,8 @@ export function writeCheck(access: Access, grants: readonly Grant[], type: strin
   if (type === 'AuditEvent') return { allowed: false, reason: 'the audit log is written by the server only' };
   if (access.kind === 'citizen') {
     if ((CARE_TEAM_TYPES as readonly string[]).includes(type)) return { allowed: false, reason: `a ${type} is written by the care team (e.g. the limits of a self-monitoring regime)` };
+    // A listing obeys caps, queues and the 12-month rule, which only the listing service applies.
+    if (type === 'EpisodeOfCare') return { allowed: false, reason: 'a listing is changed through EpisodeOfCare/$list and $end-listing' };
     if (compartments.length === 0) return { allowed: false, reason: `a ${type} must belong to your own record (or a child you act for)` };
     const outside = compartments.filter((c) => !access.patients.includes(c));
     return outside.length ? { allowed: false, reason: 'the resource refers to a patient you may not act for' } : { allowed: true };

@@ -17,6 +17,11 @@ interface Base {
   scope: string;
   /** The OAuth client that obtained the token. */
   clientId: string;
+  /**
+   * Set for tokens of a SMART App Launch: the grant they came from (revoking it ends the token) and
+   * the patient in the launch context, to whom `patient/` scopes are limited.
+   */
+  smart?: { grantId: string; patient?: string };
 }
 
 export interface SystemPrincipal extends Base {

@@ -10,8 +10,11 @@ import { loginStatsOperation } from './login-stats.js';
 import { checkMissingOperation } from './monitoring-check-missing.js';
 import { enrollOperation } from './monitoring-enroll.js';
 import { chartOperation } from './observation-chart.js';
+import { listingOperations } from './listing.js';
 import { lastnOperation } from './observation-lastn.js';
 import { statsOperation } from './observation-stats.js';
+import { subscriptionEventsOperation } from './subscription-events.js';
+import { subscriptionStatusOperation } from './subscription-status.js';
 import type { OperationDef } from './operation.js';
 import { unitAccessLogOperation } from './auditevent-access-log.js';
 import { accessLogOperation } from './patient-access-log.js';
@@ -24,4 +27,4 @@ import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
 export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation,
-  referralsOperation, frikortOperation, contactSettingsOperation, donationOperation, accessLogOperation, unitAccessLogOperation, loginStatsOperation];
+  referralsOperation, frikortOperation, contactSettingsOperation, donationOperation, accessLogOperation, unitAccessLogOperation, ...listingOperations, subscriptionStatusOperation, subscriptionEventsOperation, loginStatsOperation];

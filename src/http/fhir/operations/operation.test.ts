@@ -41,6 +41,11 @@ describe('definitionOf', () => {
       'Patient $donation': `${lots}/Patient-donation`,
       'Patient $access-log': `${lots}/Patient-access-log`,
       'AuditEvent $access-log': `${lots}/AuditEvent-access-log`,
+      'EpisodeOfCare $list': `${lots}/EpisodeOfCare-list`,
+      'EpisodeOfCare $end-listing': `${lots}/EpisodeOfCare-end-listing`,
+      'EpisodeOfCare $confirm-listing': `${lots}/EpisodeOfCare-confirm-listing`,
+      'Subscription $status': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status',
+      'Subscription $events': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events',
       '* $login-stats': `${lots}/Resource-login-stats`,
     });
   });
