@@ -54,6 +54,28 @@ export interface StaffRows extends UnitPatients {
   privateConsents?: readonly TokenCode[];
 }
 
+/** `$login-stats` (store/login-stats.ts). */
+export interface LoginStatsQuery {
+  /** First and last month (YYYY-MM), Swedish time, both included. */
+  from: string;
+  to: string;
+  /** Lower age limits of the bands, ascending, starting at 0 (e.g. [0, 13, 18, 30]). */
+  bands: readonly number[];
+}
+
+export interface LoginCell {
+  month: string;
+  /** `lo-hi`, `lo+` for the last band, or `unknown` without a full birth date. */
+  band: string;
+  sex: string;
+  count: number;
+}
+
+export interface SharingCount {
+  citizens: number;
+  sharing: number;
+}
+
 /** Where a page of a search starts: the sort keys and rid of the row before it. */
 export interface PageCursor {
   keys: (string | null)[];
@@ -215,6 +237,10 @@ export interface FhirStore {
   lastN(query: LastNQuery): Promise<{ json: string; code: string }[]>;
   /** Count, average, min and max per code over a period (Observation/$stats), within `access`. */
   observationStats(query: StatsQuery): Promise<StatsRow[]>;
+  /** Citizens' logins per month, age band and sex (`$login-stats`): aggregates, no policy (the operation checks the caller). */
+  loginCells(query: LoginStatsQuery): Promise<LoginCell[]>;
+  /** How many citizens there are and how many share their contact details. */
+  sharingCount(): Promise<SharingCount>;
   /** Serialises callers that use the same key until the enclosing transaction ends (e.g. conditional create). */
   lock(key: string): Promise<void>;
 }
