@@ -33,7 +33,7 @@ async function citizenLogin(b: Browser, personnummer: string, client = 'journal-
 }
 
 async function allow(b: Browser, page: Page, ticked?: string[]): Promise<URL> {
-  const boxes = ticked ?? [...page.html.matchAll(/name="scope" value="([^"]+)" checked >/g)].map((m) => m[1]!);
+  const boxes = ticked ?? [...page.html.matchAll(/name="scope" value="([^"]+)" checked/g)].map((m) => m[1]!);
   const res = await b.post('/auth/authorize/consent', [['request', page.request!], ['decision', 'allow'], ...boxes.map((s) => ['scope', s] as [string, string])]);
   expect(res.status, res.html).toBe(302);
   return res.location!;

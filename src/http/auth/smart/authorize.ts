@@ -153,7 +153,7 @@ async function showConsent(c: Context, deps: AuthDeps, id: string, r: AuthReques
   const kind = r.person!.kind;
   const label = r.patient && r.options ? r.options.find((o) => o.id === r.patient)?.label : undefined;
   const scopes = (r.grantable ?? []).map((scope) => ({ scope, text: describeScope(scope, kind), optional: isOptional(scope) }));
-  return show(c, consentPage({ request: id, app: client.name ?? client.id, who: label ? `för ${label}` : 'för dig', scopes }));
+  return show(c, consentPage({ request: id, app: client.name ?? client.id, who: label ? `för ${label.replace(/^Du själv: /, '')}` : 'för dig', scopes }));
 }
 
 const consent: Step = async (c, deps, id, r, form) => {
