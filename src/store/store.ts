@@ -50,6 +50,8 @@ export interface StaffRows extends UnitPatients {
   auditLog: boolean;
   /** CommunicationRequests in this category are withheld. */
   outbox: TokenCode;
+  /** A SMART app launched for one patient (`Patient/x`): of patient data, only theirs. */
+  patient?: string;
 }
 
 /** Where a page of a search starts: the sort keys and rid of the row before it. */

@@ -312,6 +312,10 @@ describe('EHR launch', () => {
     expect(res.body).toMatchObject({ patient: 'sven-oberg', need_patient_banner: false });
     expect(decodeJwt(res.body.id_token).fhirUser).toBe('Practitioner/anna-lind');
     expect((await t.request('GET', 'Patient/sven-oberg', { token: res.body.access_token })).status).toBe(200);
+    // Lisa is a patient of the nurse's unit too, but the app was launched for Sven with patient/ scopes.
+    expect((await t.request('GET', 'Patient/lisa-andersson', { token: res.body.access_token })).status).toBe(404);
+    const search = await t.request('GET', 'Patient', { token: res.body.access_token });
+    expect(search.body.entry.map((e: any) => e.resource.id)).toEqual(['sven-oberg']);
 
     const again = await new Browser(t).authorize(authorizeParams('ehr-app', 'openid launch patient/*.rs', pkce(), { launch: value }));
     expect(again.location!.searchParams.get('error')).toBe('invalid_request');

@@ -38,7 +38,8 @@ function staffRows(s: StaffRows): Predicate {
     const audit = s.auditLog ? '' : ` and ${r}.resource_type <> 'AuditEvent'`;
     const outbox = ` and not (${r}.resource_type = 'CommunicationRequest' and ${labelled(b, r, 'category', s.outbox)})`;
     const ofUnits = `${r}.compartments && ${unitPatientsSql(b, u, s.closedTaskStatuses)}`;
-    return `(${r}.compartments = '{}' and ${r}.resource_type <> 'AuditEvent' or ${ofUnits} or ${ownedTask(r, u)})${audit}${outbox}`;
+    const launched = s.patient ? ` and (${r}.compartments = '{}' or ${r}.compartments @> ${b.bind([s.patient], 'text[]')})` : '';
+    return `(${r}.compartments = '{}' and ${r}.resource_type <> 'AuditEvent' or ${ofUnits} or ${ownedTask(r, u)})${audit}${outbox}${launched}`;
   };
 }
 
