@@ -269,6 +269,23 @@ describe('refresh tokens', () => {
   });
 });
 
+describe('housekeeping', () => {
+  it('forgets a grant and its secrets a day after the last of them expired, and not before', async () => {
+    const tokens = await citizenTokens('195009072553');
+    const grant = decodeJwt(tokens.access_token).grant as string;
+    const count = async () => (await t.deps.db.query<{ n: number }>('select (select count(*) from auth_grant where id = $1)::int + (select count(*) from auth_secret where grant_id = $1)::int as n', [grant]))[0]!.n;
+    const anotherLogin = () => new Browser(t).authorize(authorizeParams('journal-app', PATIENT_APP, pkce()));
+    expect(await count()).toBe(3); // the grant, its code and its refresh token
+    await t.deps.db.query("update auth_secret set expires_at = now() - interval '23 hours' where grant_id = $1", [grant]);
+    await t.deps.db.query("update auth_grant set created_at = now() - interval '2 days' where id = $1", [grant]);
+    await anotherLogin();
+    expect(await count()).toBe(3);
+    await t.deps.db.query("update auth_secret set expires_at = now() - interval '25 hours' where grant_id = $1", [grant]);
+    await anotherLogin();
+    expect(await count()).toBe(0);
+  });
+});
+
 describe('introspection and revocation', () => {
   it('tells a resource server what a token carries, and nothing after the app revokes it', async () => {
     const tokens = await citizenTokens('195009072553');
