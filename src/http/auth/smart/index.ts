@@ -7,6 +7,7 @@
 import type { Hono } from 'hono';
 import type { AuthDeps } from '../deps.js';
 import { oauthErrors } from '../form.js';
+import { appLogin } from '../urls.js';
 import { mountAuthorize } from './authorize.js';
 import { listClients } from './clients.js';
 import { openidConfiguration, SMART_STYLE } from './discovery.js';
@@ -23,7 +24,7 @@ export function mountSmart(app: Hono, deps: AuthDeps): void {
   // The issuer is <origin>/auth, so discovery is below it (OpenID Connect Discovery section 4); the
   // origin's well-known path answers the same for clients that look there.
   for (const path of ['/auth/.well-known/openid-configuration', '/.well-known/openid-configuration']) {
-    app.get(path, (c) => c.json(openidConfiguration(deps.config.baseUrl, deps.config.auth.demoLogin)));
+    app.get(path, (c) => c.json(openidConfiguration(deps.config.baseUrl, appLogin(deps.config))));
   }
   app.get('/auth/smart-style.json', (c) => c.json(SMART_STYLE));
 }

@@ -79,7 +79,7 @@ const ROLE_NAMES: Record<(typeof STAFF_ROLES)[number], string> = {
   nurse: 'Sjuksköterska',
 };
 
-export function pickerPage(p: { request: string; app: string; options: { id: string; label: string }[]; guardian: boolean }): Html {
+export function pickerPage(p: { request: string; app: string; options: { id: string; label: string }[]; guardian: boolean; demo: boolean }): Html {
   return page(
     'Välj patient',
     html`<p>${p.guardian ? 'Du kan använda appen för dig själv eller för barn under 13 år som du är vårdnadshavare för.' : 'Välj den patient du vill öppna i appen.'}</p>
@@ -90,11 +90,11 @@ ${p.options.map((o, i) => html`<div class="choice"><input type="radio" id="patie
 </fieldset>
 <button type="submit">Fortsätt</button>
 </form>`,
-    true,
+    p.demo,
   );
 }
 
-export function consentPage(p: { request: string; app: string; who: string; scopes: { scope: string; text: string; optional: boolean }[] }): Html {
+export function consentPage(p: { request: string; app: string; who: string; scopes: { scope: string; text: string; optional: boolean }[]; demo: boolean }): Html {
   // What the app cannot work without is listed once per plain-words line; the rest may be unticked.
   const required = [...new Set(p.scopes.filter((s) => !s.optional).map((s) => s.text))];
   const optional = p.scopes.filter((s) => s.optional);
@@ -114,6 +114,6 @@ ${optional.map((s, i) => html`<div class="check"><input type="checkbox" id="scop
 <button type="submit" name="decision" value="allow">Godkänn</button>
 <button type="submit" name="decision" value="deny" class="secondary">Avbryt</button>
 </form>`,
-    true,
+    p.demo,
   );
 }
