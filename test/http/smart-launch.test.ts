@@ -357,6 +357,32 @@ describe('the registry and the access log', () => {
     expect((await t.request('GET', 'http://localhost:8080/auth/clients', { token: citizen })).status).toBe(403);
   });
 
+  it('registers and removes apps for administrators over HTTP', async () => {
+    const url = 'http://localhost:8080/auth/clients';
+    const app = { id: 'api-app', scope: 'openid launch/patient patient/*.rs', public: true, name: 'API-appen', redirect_uris: [APP_REDIRECT], launch: ['standalone'] };
+    const made = await t.request('POST', url, { body: app, headers: { 'content-type': 'application/json' } });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ id: 'api-app', auth: 'public', name: 'API-appen', launchTypes: ['standalone'] });
+    expect(made.body.client_secret).toBeUndefined();
+    expect((await new Browser(t).authorize(authorizeParams('api-app', 'openid launch/patient patient/*.rs', pkce()))).status).toBe(200);
+
+    const confidential = await t.request('POST', url, { body: { ...app, id: 'api-server', public: false }, headers: { 'content-type': 'application/json' } });
+    expect(confidential.body.auth).toBe('client_secret');
+    expect(confidential.body.client_secret.length).toBeGreaterThanOrEqual(40);
+
+    for (const bad of [{ ...app, id: 'x1', launch: ['portal'] }, { ...app, id: 'x2', redirect_uris: ['ftp://a.example/cb'] }, { ...app, id: 'x3', scope: 'everything' }, { ...app }]) {
+      const res = await t.request('POST', url, { body: bad, headers: { 'content-type': 'application/json' } });
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.body.error).toBe('invalid_request');
+    }
+    const staff = await t.staffToken('SE2321000065-P000000000201', ['vc-centrum'], ['nurse']);
+    expect((await t.request('POST', url, { body: { ...app, id: 'x4' }, token: staff, headers: { 'content-type': 'application/json' } })).status).toBe(403);
+
+    expect((await t.request('DELETE', `${url}/api-app`)).status).toBe(204);
+    expect((await new Browser(t).authorize(authorizeParams('api-app', 'openid launch/patient patient/*.rs', pkce()))).status).toBe(400);
+    expect((await t.request('DELETE', `${url}/api-app`)).status).toBe(404);
+  });
+
   it('records logins, consents and token exchanges, failures too', async () => {
     await t.deps.audit.flush();
     const res = await t.request('GET', 'AuditEvent?subtype=https://lots.example/fhir/CodeSystem/auth-step|consent&_count=100');
