@@ -32,6 +32,9 @@ import { checkGrowthUnits } from './domain/growth/measures.js';
 import { checkMonitoring } from './domain/monitoring/check-template.js';
 import { startMissingChecks } from './domain/monitoring/missing-timer.js';
 import { checkRulesAgainstForm } from './domain/triage/form-consistency.js';
+import { checkSubscription } from './domain/subscriptions/check.js';
+import { hideOthersSecrets, stampOwner } from './domain/subscriptions/owner.js';
+import { startSubscriptionWorker, type SubscriptionWorker } from './domain/subscriptions/worker.js';
 import { mountAuthRoutes, authUrls } from './http/auth/routes.js';
 import { smartConfiguration } from './http/auth/smart-configuration.js';
 import { appLogin } from './http/auth/urls.js';
@@ -51,6 +54,7 @@ import { isMigrated, migrate } from './store/db/migrate.js';
 import { createPgDb } from './store/db/pg.js';
 import { createPgliteDb } from './store/db/pglite.js';
 import { createPostgresStore } from './store/postgres-store.js';
+import { createSubscriptionQueue } from './store/subscription-queue.js';
 import { createReindexer, recordReindexJobs, type Reindexer } from './store/reindex.js';
 import { createStatistics, type Statistics } from './store/statistics.js';
 import { serverKey } from './store/server-keys.js';
@@ -82,6 +86,8 @@ export interface Deps {
   reindexer: Reindexer;
   /** Keeps the planner's statistics fresh (ANALYZE after enough writes). */
   statistics: Statistics;
+  /** Delivers subscriptions (the outbox fan-out and the rest-hook deliveries of this process). */
+  subscriptions: SubscriptionWorker;
   /** Flushes the audit queue and closes the database. */
   close(): Promise<void>;
 }
@@ -126,7 +132,8 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   reindexer.start();
   const pageTokens = createPageTokenCodec(await serverKey(database, 'page-token'));
   const audit = createAuditQueue((events: AuditEvent[]) => store.createMany(events).then(() => undefined), log);
-  const repoDeps: RepositoryDeps = { store, config, validator, searchParams, resourceTypes: resourceTypeSet, audit, indexer, storedChecks: [checkRulesAgainstForm, checkResponseAgainstForm] };
+  const repoDeps: RepositoryDeps = { store, config, validator, searchParams, resourceTypes: resourceTypeSet, audit, indexer, storedChecks: [checkRulesAgainstForm, checkResponseAgainstForm, checkSubscription], stamps: [stampOwner], redactions: [hideOthersSecrets] };
+  const subscriptionQueue = createSubscriptionQueue(database);
   const contextFor = (principal: Principal, access: Access): FhirContext => ({
     config,
     repo: createRepository(repoDeps, { principal, access }),
@@ -134,6 +141,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     log,
     resourceTypes: resourceTypeSet,
     pageTokens,
+    subscriptions: subscriptionQueue,
     searchParams,
     principal,
     access,
@@ -150,6 +158,13 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     ...(config.auth.oidc ? { oidc: config.auth.oidc } : {}),
   });
   const missingChecks = startMissingChecks(fhir, config.monitoring, log);
+  const subscriptions = startSubscriptionWorker({
+    queue: subscriptionQueue,
+    server: fhir.repo.asServer({ onBehalfOf: UNRESTRICTED, software: 'lots-subscriptions' }),
+    repoFor: (owner) => createRepository(repoDeps, { principal: owner.principal, access: owner.access, software: 'lots-subscriptions' }),
+    log,
+    options: { ...config.subscriptions, baseUrl: config.baseUrl },
+  });
   const deps: Deps = {
     config,
     db: database,
@@ -164,7 +179,9 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     smart: createSmartGrantStore(database),
     reindexer,
     statistics,
+    subscriptions,
     async close() {
+      await subscriptions.stop();
       await missingChecks.stop();
       await reindexer.stop();
       await statistics.stop();
@@ -172,22 +189,34 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
       await database.close();
     },
   };
-  await bootstrapClient(deps);
+  const created = await bootstrapClient(config, database);
+  if (created) deps.createdClient = created;
   if (!config.auth.enabled) log.warn('LOTS_AUTH=off: every request is served without authentication or access control. For local hacking only.');
   return deps;
 }
 
+/**
+ * What must happen once before several processes serve one database (LOTS_WORKERS): migrations, and the
+ * first system client, which two processes starting together would otherwise both create.
+ */
+export async function prepareDatabase(config: Config, log: Logger, db: Db): Promise<{ createdClient?: { id: string; secret: string } }> {
+  const applied = await migrate(db);
+  if (applied.length) log.info('migrations applied', { migrations: applied });
+  const created = await bootstrapClient(config, db);
+  return created ? { createdClient: created } : {};
+}
+
 /** LOTS_BOOTSTRAP_CLIENT creates or updates a system client; without it, the first start makes one. */
-async function bootstrapClient(deps: Deps): Promise<void> {
-  const wanted = deps.config.auth.bootstrapClient;
+async function bootstrapClient(config: Config, db: Db): Promise<{ id: string; secret: string } | undefined> {
+  const wanted = config.auth.bootstrapClient;
   if (wanted) {
-    await saveSecretClient(deps.db, wanted.id, wanted.secret, 'system/*.*');
-    return;
+    await saveSecretClient(db, wanted.id, wanted.secret, 'system/*.*');
+    return undefined;
   }
-  if ((await countClients(deps.db)) > 0) return;
+  if ((await countClients(db)) > 0) return undefined;
   const created = { id: 'lots-admin', secret: randomBytes(24).toString('base64url') };
-  await saveSecretClient(deps.db, created.id, created.secret, 'system/*.*');
-  deps.createdClient = created;
+  await saveSecretClient(db, created.id, created.secret, 'system/*.*');
+  return created;
 }
 
 export function createApp(deps: Deps): Hono {

@@ -6,7 +6,8 @@
  */
 import type { Grant } from './scopes.js';
 
-export const STAFF_ROLES = ['arendemottagare', 'arendehanterare', 'administrator', 'nurse'] as const;
+/** Personalverktyget's roles (DOMAIN.md section 8), plus `granskare`: reviews the unit's access log. */
+export const STAFF_ROLES = ['arendemottagare', 'arendehanterare', 'administrator', 'nurse', 'granskare'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 interface Base {

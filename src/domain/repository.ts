@@ -62,7 +62,17 @@ export interface RepositoryDeps {
   indexer: (resource: Resource) => IndexEntries;
   /** Checks of a resource against other stored resources, run at every write after validation. */
   storedChecks: readonly StoredCheck[];
+  /** What the server sets on a resource at every write before validation (e.g. a Subscription's owner). */
+  stamps?: readonly Stamp[];
+  /** What a caller is not shown of a stored resource (e.g. another subscriber's channel secrets). */
+  redactions?: readonly Redaction[];
 }
+
+/** The JSON of `type` as `acting` may see it (the same string when nothing is hidden). */
+export type Redaction = (type: string, json: string, acting: Acting) => string;
+
+/** Sets server-owned elements of `resource` for the acting party (in place). */
+export type Stamp = (resource: Resource, acting: Acting) => void;
 
 /** Issues with `resource` given what is stored (and written earlier in the same transaction). */
 export type StoredCheck = (server: ServerRepository, resource: Resource) => Promise<Issue[]>;
@@ -182,13 +192,13 @@ class Door implements ServerRepository {
   async read(type: string, id: string, interaction = 'read'): Promise<StoredVersion | undefined> {
     const v = await this.deps.store.read(type, id, this.policy());
     if (v && !v.deleted) this.logRead(interaction, [v]);
-    return v;
+    return this.redact(v);
   }
 
   async vread(type: string, id: string, versionId: number): Promise<StoredVersion | undefined> {
     const v = await this.deps.store.vread(type, id, versionId, this.policy());
     if (v && !v.deleted) this.logRead('vread', [v]);
-    return v;
+    return this.redact(v);
   }
 
   async exists(type: string, id: string, live = false): Promise<boolean> {
@@ -199,7 +209,7 @@ class Door implements ServerRepository {
   async history(query: HistoryQuery, interaction: string): Promise<HistoryPage> {
     const page = await this.deps.store.history(query, this.policy(query.id ? 'r' : 's'));
     this.logRead(interaction, page.entries);
-    return page;
+    return { ...page, entries: page.entries.map((e) => this.redact(e)) };
   }
 
   async search(req: SearchRequest, { cursor, includes, log }: SearchOptions): Promise<SearchResult> {
@@ -212,7 +222,7 @@ class Door implements ServerRepository {
       : { rows: [], truncated: false };
     const shown = [...page.rows, ...extra.rows];
     this.logRead(log.interaction, log.shown ? shown.filter(log.shown) : shown, log.query);
-    return { ...page, included: extra.rows, truncated: extra.truncated };
+    return { ...page, rows: page.rows.map((r) => this.redact(r)), included: extra.rows.map((r) => this.redact(r)), truncated: extra.truncated };
   }
 
   async lastN(query: Omit<LastNQuery, 'access'>): Promise<Observation[]> {
@@ -245,6 +255,15 @@ class Door implements ServerRepository {
       defaultCount: o.defaultCount ?? 100,
       maxCount: o.maxCount ?? SERVICE_MAX_COUNT,
     });
+  }
+
+  /** Applies the redactions to what the caller is shown (the server, acting for itself, sees all). */
+  private redact<T extends { resourceType: string; json?: string } | undefined>(v: T): T {
+    const redactions = this.deps.redactions;
+    if (!v?.json || !redactions?.length) return v;
+    let json = v.json;
+    for (const r of redactions) json = r(v.resourceType, json, this.acting);
+    return json === v.json ? v : { ...v, json };
   }
 
   // Writes
@@ -352,6 +371,7 @@ class Door implements ServerRepository {
 
   /** A resource with errors is refused with 422 and the issues, before anything is written. */
   private async validate(resource: Resource): Promise<void> {
+    for (const stamp of this.deps.stamps ?? []) stamp(resource, this.acting);
     const issues = this.deps.validator.validate(resource);
     if (hasErrors(issues)) throw new FhirError(422, issues.filter((i) => i.severity !== 'information'));
     if (this.deferred) this.deferred.push(resource);

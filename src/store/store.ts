@@ -52,6 +52,8 @@ export interface StaffRows extends UnitPatients {
   outbox: TokenCode;
   /** A SMART app launched for one patient (`Patient/x`): of patient data, only theirs. */
   patient?: string;
+  /** Consents in these categories are withheld (the citizen's own settings: contact sharing, donation). */
+  privateConsents?: readonly TokenCode[];
 }
 
 /** Where a page of a search starts: the sort keys and rid of the row before it. */
@@ -219,3 +221,87 @@ export interface FhirStore {
   lock(key: string): Promise<void>;
 }
 
+
+// Subscriptions (store/subscription-queue.ts; domain/subscriptions uses it through this contract)
+
+/** One written resource from the outbox, with the content of its version and of the version before. */
+export interface ResourceChange {
+  /** The outbox sequence number (bigint, as text). */
+  seq: string;
+  resourceType: string;
+  id: string;
+  versionId: number;
+  deleted: boolean;
+  /** FHIR instant of the write. */
+  changedAt: string;
+  /** This version's content (absent for a delete, or when nobody subscribes and it is not a Subscription). */
+  json?: string;
+  /** The content of the version before (absent for a create). */
+  previousJson?: string;
+}
+
+export type SubscriptionStatus = 'requested' | 'active' | 'error' | 'off';
+
+/** The delivery state of one Subscription. */
+export interface SubscriptionState {
+  subscriptionId: string;
+  topic: string;
+  status: SubscriptionStatus;
+  heartbeatSeconds?: number;
+  /** The highest event number given (events-since-subscription-start). */
+  eventsCount: number;
+  /** The highest event number delivered. */
+  delivered: number;
+  attempts: number;
+  failingSince?: string;
+  lastError?: string;
+  lastSentAt?: string;
+  /** The Subscription's current content (absent when it was deleted). */
+  json?: string;
+}
+
+/** What the outbox rows of one fan-out mean (decided by domain/subscriptions, without I/O). */
+export interface FanOutDecision {
+  /** Subscription states to create or change, applied first. */
+  states: { subscriptionId: string; topic: string; status: SubscriptionStatus; heartbeatSeconds?: number; reset: boolean }[];
+  /** Events, in order; each is stored only when the subscriber may read the focus (`access`). */
+  events: { subscriptionId: string; change: ResourceChange; access?: AccessFilter }[];
+}
+
+export interface SubscriptionEvent {
+  eventNumber: number;
+  focusType: string;
+  focusId: string;
+  focusVersion: number;
+  occurredAt: string;
+  /** The focus at that version (absent when it was a delete). */
+  json?: string;
+}
+
+/** How a delivery attempt ended; releases the lease. */
+export interface DeliveryOutcome {
+  /** The highest event number now delivered. */
+  delivered?: number;
+  status?: SubscriptionStatus;
+  /** Something reached the endpoint (for the heartbeat's clock). */
+  sent: boolean;
+  attempts: number;
+  failingSince: string | null;
+  lastError: string | null;
+  nextAttemptAt: string;
+}
+
+export interface SubscriptionQueue {
+  /**
+   * In one transaction: claims up to `limit` outbox rows (FOR UPDATE SKIP LOCKED, so several processes
+   * share them), asks `decide` what they mean, stores the events with the next event numbers of each
+   * subscription, and deletes the rows. Returns the number of rows handled.
+   */
+  fanOut(limit: number, decide: (changes: ResourceChange[], subscriptions: SubscriptionState[]) => FanOutDecision): Promise<number>;
+  /** Leases for `seconds` up to `limit` subscriptions with something due: a handshake, events, or a heartbeat. */
+  claim(owner: string, limit: number, seconds: number): Promise<SubscriptionState[]>;
+  /** Events `from`..`to` (inclusive) of a subscription, with the focus content at that version. */
+  events(subscriptionId: string, from: number, to: number): Promise<SubscriptionEvent[]>;
+  settle(subscriptionId: string, owner: string, outcome: DeliveryOutcome): Promise<void>;
+  state(subscriptionId: string): Promise<SubscriptionState | undefined>;
+}

@@ -3,6 +3,7 @@
  * A FHIR request and response, independent of Hono: the interactions take and return these, so batch
  * and transaction entries re-dispatch through the same code as HTTP requests.
  */
+import type { SubscriptionQueue } from '../../store/store.js';
 import type { Resource } from '@medplum/fhirtypes';
 import type { PageTokenCodec } from '../../fhir/page-token.js';
 import type { DomainContext } from '../../domain/context.js';
@@ -49,6 +50,8 @@ export interface FhirResponse {
 /** What every interaction may use; built once in `app.ts`, per request by the authenticate middleware. */
 export interface FhirContext extends DomainContext {
   pageTokens: PageTokenCodec;
+  /** Subscription delivery state and events (`$status`, `$events`). */
+  subscriptions: SubscriptionQueue;
 }
 
 export type Interaction = (ctx: FhirContext, req: FhirRequest, match: RouteMatch) => Promise<FhirResponse>;

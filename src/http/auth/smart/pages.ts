@@ -77,6 +77,7 @@ const ROLE_NAMES: Record<(typeof STAFF_ROLES)[number], string> = {
   arendehanterare: 'Ärendehanterare',
   administrator: 'Administratör',
   nurse: 'Sjuksköterska',
+  granskare: 'Granskare (loggranskning)',
 };
 
 export function pickerPage(p: { request: string; app: string; options: { id: string; label: string }[]; guardian: boolean; demo: boolean }): Html {

@@ -35,6 +35,17 @@ describe('definitionOf', () => {
       'Observation $stats': 'http://hl7.org/fhir/OperationDefinition/Observation-stats',
       'ServiceRequest $check-missing': `${lots}/ServiceRequest-check-missing`,
       'Observation $chart': `${lots}/Observation-chart`,
+      'Patient $referrals': `${lots}/Patient-referrals`,
+      'Patient $frikort': `${lots}/Patient-frikort`,
+      'Patient $contact-settings': `${lots}/Patient-contact-settings`,
+      'Patient $donation': `${lots}/Patient-donation`,
+      'Patient $access-log': `${lots}/Patient-access-log`,
+      'AuditEvent $access-log': `${lots}/AuditEvent-access-log`,
+      'EpisodeOfCare $list': `${lots}/EpisodeOfCare-list`,
+      'EpisodeOfCare $end-listing': `${lots}/EpisodeOfCare-end-listing`,
+      'EpisodeOfCare $confirm-listing': `${lots}/EpisodeOfCare-confirm-listing`,
+      'Subscription $status': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status',
+      'Subscription $events': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events',
     });
   });
 });

@@ -12,6 +12,8 @@ export interface OperationDef {
   name: string;
   /** Defined by HL7 (its OperationDefinition is in the R4 spec); else by Lots. See `definitionOf`. */
   standard?: boolean;
+  /** The canonical of its OperationDefinition when it is defined by an Implementation Guide. */
+  canonical?: string;
   levels: readonly OperationLevel[];
   /** Resource types it applies to at type/instance level; undefined = every type. */
   types?: readonly string[];
@@ -29,6 +31,7 @@ const LOTS_DEFINITIONS = 'https://lots.example/fhir/OperationDefinition';
  * The canonical of an operation's OperationDefinition, derived from its name and first type (HL7's and
  * Lots' own follow the same `<Type>-<name>` pattern), e.g. http://hl7.org/fhir/OperationDefinition/Resource-validate.
  */
-export function definitionOf(op: Pick<OperationDef, 'name' | 'types' | 'standard'>): string {
+export function definitionOf(op: Pick<OperationDef, 'name' | 'types' | 'standard' | 'canonical'>): string {
+  if (op.canonical) return op.canonical;
   return `${op.standard ? HL7_DEFINITIONS : LOTS_DEFINITIONS}/${op.types?.[0] ?? 'Resource'}-${op.name}`;
 }
