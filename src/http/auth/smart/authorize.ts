@@ -148,7 +148,7 @@ const callback: Step = async (c, deps, id, r, query) => {
 };
 
 async function loggedIn(c: Context, deps: AuthDeps, id: string, r: AuthRequest, person: Person, client: Client): Promise<Response> {
-  const grantable = grantableScopes(r.scope, client.scope, person.kind);
+  const grantable = grantableScopes(r.scope, client.scope, person.kind, person.kind === 'staff' ? person.roles : []);
   deps.audit.push([authStepEvent({ step: 'login', clientId: r.clientId, principal: principalOf(person, grantable.join(' '), r.clientId), success: true })]);
   const next: AuthRequest = { ...r, person, authTime: Math.floor(Date.now() / 1000), grantable };
   const fhirUser = await fhirUserOf(deps, person);
