@@ -50,6 +50,8 @@ export interface StaffRows extends UnitPatients {
   auditLog: boolean;
   /** CommunicationRequests in this category are withheld. */
   outbox: TokenCode;
+  /** A SMART app launched for one patient (`Patient/x`): of patient data, only theirs. */
+  patient?: string;
   /** Consents in these categories are withheld (the citizen's own settings: contact sharing, donation). */
   privateConsents?: readonly TokenCode[];
 }
