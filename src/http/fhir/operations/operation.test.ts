@@ -49,6 +49,7 @@ describe('definitionOf', () => {
       'Organization $find-units': `${lots}/Organization-find-units`,
       'Subscription $status': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status',
       'Subscription $events': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events',
+      '* $login-stats': `${lots}/Resource-login-stats`,
     });
   });
 });
