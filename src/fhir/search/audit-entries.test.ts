@@ -1,4 +1,6 @@
+import type { SearchParameter } from '@medplum/fhirtypes';
 import { describe, expect, it } from 'vitest';
+import { loadProfileResources } from '../../profiles.js';
 import { auditEvent, loginEvent } from '../../auth/audit.js';
 import type { Principal } from '../../auth/principal.js';
 import { parseScopes } from '../../auth/scopes.js';
@@ -9,7 +11,9 @@ import type { IndexEntries } from './index-entries.js';
 import { createSearchRegistry } from './registry.js';
 
 const BASE = 'http://localhost:8080/fhir';
-const registry = createSearchRegistry(baseSearchParameters(), loadDefinitions().resourceTypes);
+// With Lots' own SearchParameters (profiles/), as the server loads them: agent-unit is one.
+const own = (await loadProfileResources()).filter((r): r is SearchParameter => r.resourceType === 'SearchParameter');
+const registry = createSearchRegistry([...baseSearchParameters(), ...own], loadDefinitions().resourceTypes);
 const extract = createExtractor(registry, { baseUrl: BASE });
 
 const grants = parseScopes('user/*.cruds');

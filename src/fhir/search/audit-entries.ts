@@ -12,6 +12,11 @@ import { references, referenceIdentifiers, tokens, dates } from './extract-value
 
 const generated = new WeakSet<AuditEvent>();
 
+/** The access log's unit of the acting staff member (auth/audit.ts), searchable as Lots' own `agent-unit`. */
+const AGENT_UNIT_EXT = 'https://lots.example/fhir/StructureDefinition/audit-agent-unit';
+/** The SearchParameters on AuditEvent this fast path computes besides R4's own. */
+export const FAST_PATH_EXTRA_PARAMS: ReadonlySet<string> = new Set(['https://lots.example/fhir/SearchParameter/auditevent-agent-unit']);
+
 /** Marks an AuditEvent as made by Lots (its shape is known). */
 export function markGenerated(event: AuditEvent): AuditEvent {
   generated.add(event);
@@ -34,6 +39,9 @@ export function auditEventEntries(e: AuditEvent, baseUrl: string): IndexEntries 
   for (const a of e.agent ?? []) {
     if (a.who) token('agent:identifier', referenceIdentifiers({ type: 'Reference', value: a.who }));
     ref('agent', a.who?.reference);
+    if (a.altId) token('altid', [{ system: null, code: a.altId, text: null }]);
+    for (const r of a.role ?? []) token('agent-role', tokens({ type: 'CodeableConcept', value: r }));
+    for (const x of a.extension ?? []) if (x.url === AGENT_UNIT_EXT) ref('agent-unit', x.valueReference?.reference);
   }
   for (const x of e.entity ?? []) if (x.role) token('entity-role', coding(x.role));
   token('outcome', e.outcome ? [{ system: null, code: e.outcome, text: null }] : []);

@@ -9,7 +9,7 @@ import { patientCompartmentParams } from './compartments.js';
 import { emptyIndexEntries, type CompositeEntry, type IndexEntries } from './index-entries.js';
 import { parsedExpression, type SearchParamDef, type SearchRegistry } from './registry.js';
 import * as v from './extract-values.js';
-import { auditEventEntries, isGenerated } from './audit-entries.js';
+import { auditEventEntries, FAST_PATH_EXTRA_PARAMS, isGenerated } from './audit-entries.js';
 
 /** Searched on the resource row itself (its id and last_updated columns), so they get no index rows. */
 const FROM_RESOURCE_ROW = new Set(['_id', '_lastUpdated']);
@@ -30,7 +30,7 @@ export function createExtractor(registry: SearchRegistry, options: ExtractOption
   // Lots' own AuditEvents take the fast path, unless someone added AuditEvent parameters at run time.
   const fastAudit = () => {
     if (customAudit?.version !== registry.version()) {
-      const value = registry.forType('AuditEvent').some((d) => !d.url.startsWith('http://hl7.org/fhir/SearchParameter/'));
+      const value = registry.forType('AuditEvent').some((d) => !d.url.startsWith('http://hl7.org/fhir/SearchParameter/') && !FAST_PATH_EXTRA_PARAMS.has(d.url));
       customAudit = { version: registry.version(), value };
     }
     return !customAudit.value;
