@@ -5,6 +5,7 @@
 import { bookingOperations } from './booking.js';
 import { casesOperations } from './cases.js';
 import { everythingOperation } from './everything.js';
+import { exportOperation } from './export.js';
 import { growthChartOperation } from './growth-chart.js';
 import { checkMissingOperation } from './monitoring-check-missing.js';
 import { enrollOperation } from './monitoring-enroll.js';
@@ -18,4 +19,4 @@ import { applyOperation } from './plan-apply.js';
 import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
-export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation, subscriptionStatusOperation, subscriptionEventsOperation];
+export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation, subscriptionStatusOperation, subscriptionEventsOperation, exportOperation];

@@ -37,6 +37,7 @@ describe('definitionOf', () => {
       'Observation $chart': `${lots}/Observation-chart`,
       'Subscription $status': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status',
       'Subscription $events': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events',
+      'Patient $export': 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export',
     });
   });
 });
