@@ -3,7 +3,13 @@
  * status polling, the manifest, NDJSON files split at a size limit, every parameter, cancel, files
  * for the requester only, the access policy, and a restart in the middle of a job.
  */
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importFiles } from '../../src/cli/import.js';
+import { createFhirRouter } from '../../src/http/fhir/index.js';
 import { ownerFromJob, runExport, type StoredOwner } from '../../src/domain/export/job.js';
 import { createExportJobs } from '../../src/store/export-jobs.js';
 import { createTestApp, type TestApp, type TestResponse } from '../support/test-app.js';
@@ -195,4 +201,34 @@ describe('cancel, polling and restart', () => {
     expect(got.Observation!.length).toBe(120);
     expect(new Set(got.Observation!.map((o) => o.id)).size).toBe(120);
   });
+});
+
+describe('re-import', () => {
+  it('the NDJSON files load with lots import into another server as the same resources', async () => {
+    const m = await manifestOf(await kickOff('Group/g/$export'));
+    const dir = mkdtempSync(join(tmpdir(), 'lots-export-'));
+    const files: string[] = [];
+    for (const f of m.output) {
+      const path = join(dir, `${files.length}-${f.type}.ndjson`);
+      writeFileSync(path, (await t.request('GET', f.url)).text);
+      files.push(path);
+    }
+    const exported = await resourcesOf(m);
+    const other = await createTestApp();
+    try {
+      const sink = new Writable({ write: (_c, _e, cb) => cb() });
+      const summary = await importFiles(other.deps.fhir, createFhirRouter(), files, { out: sink, isTTY: false });
+      expect(summary).toMatchObject({ failedFiles: 0, errors: 0 });
+      const strip = (r: any) => ({ ...r, meta: undefined });
+      for (const [type, list] of Object.entries(exported)) {
+        for (const r of list) {
+          const back = await other.request('GET', `${type}/${r.id}`);
+          expect(back.status, `${type}/${r.id}`).toBe(200);
+          expect(strip(back.body)).toEqual(strip(r));
+        }
+      }
+    } finally {
+      await other.close();
+    }
+  }, 120_000);
 });
