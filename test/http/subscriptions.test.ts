@@ -126,3 +126,22 @@ describe('rest-hook delivery', () => {
     }
   }, 60_000);
 });
+
+describe('a change in the same fan-out as the Subscription it is for', () => {
+  it('is an event of it (the first subscription of a server included)', async () => {
+    const quiet = await createTestApp({ LOTS_SUBSCRIPTION_POLL_MS: '0' });
+    const r = await startReceiver();
+    try {
+      const sub = await quiet.request('POST', 'Subscription', { body: subscription('resource-changed', r.url, { filters: ['Observation?code=http://example.org/codes|same-batch'] }) });
+      expect(sub.status).toBe(201);
+      const obs = { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://example.org/codes', code: 'same-batch' }] } };
+      expect((await quiet.request('POST', 'Observation', { body: obs })).status).toBe(201);
+      await quiet.deps.subscriptions.drain();
+      await quiet.deps.subscriptions.drain();
+      expect(r.eventNumbers()).toEqual([1]);
+    } finally {
+      await r.close();
+      await quiet.close();
+    }
+  }, 60_000);
+});
