@@ -18,6 +18,7 @@ import { baseSearchParameters, loadDefinitions } from './fhir/definitions.js';
 import { errors } from './fhir/error.js';
 import { createPageTokenCodec } from './fhir/page-token.js';
 import { createExtractor } from './fhir/search/extract.js';
+import { createFilterMatcher } from './fhir/subscriptions/filter-match.js';
 import { checkSearchParameterExpression } from './fhir/search/expression-check.js';
 import { createSearchRegistry } from './fhir/search/registry.js';
 import { checkRequiredBindings, warmUpBindings } from './fhir/terminology/bindings.js';
@@ -164,6 +165,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     repoFor: (owner) => createRepository(repoDeps, { principal: owner.principal, access: owner.access, software: 'lots-subscriptions' }),
     log,
     options: { ...config.subscriptions, baseUrl: config.baseUrl },
+    match: createFilterMatcher(searchParams, indexer),
   });
   const exports = startExportWorker({
     jobs: exportJobs,
