@@ -13,7 +13,7 @@ const patients = Number(args.patients);
 const perPatient = Number(args['per-patient']);
 if (process.env.DATABASE_URL) process.env.LOTS_TEST_DATABASE_URL = process.env.DATABASE_URL;
 
-const t = await createTestApp({ LOTS_EXPORT_POLL_MS: '20', LOTS_EXPORT_MIN_POLL_MS: '0', LOTS_SUBSCRIPTION_POLL_MS: '0' });
+const t = await createTestApp({ LOTS_EXPORT_POLL_MS: '20', LOTS_EXPORT_MIN_POLL_MS: '0', LOTS_SUBSCRIPTION_POLL_MS: '0', ...(process.env.LOTS_EXPORT_PAGE_SIZE ? { LOTS_EXPORT_PAGE_SIZE: process.env.LOTS_EXPORT_PAGE_SIZE } : {}) });
 try {
   await bulkLoad(t.deps.db, { patients, perPatient });
   await t.deps.subscriptions.drain(600_000); // the outbox of the load, so it does not share the clock
