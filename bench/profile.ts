@@ -27,7 +27,8 @@ mkdirSync(dir, { recursive: true });
 // The profile's timestamps are the monotonic clock in µs, as is hrtime here: only the measured load counts.
 const monotonicMicros = () => Number(process.hrtime.bigint() / 1000n);
 const window = { from: 0, to: Infinity };
-const db = await benchDb(process.env.DATABASE_URL || undefined);
+// One process: the profile is of one server process (--cpu-prof writes one per process).
+const db = { ...(await benchDb(process.env.DATABASE_URL || undefined)), LOTS_WORKERS: '1' };
 const server = await startServer(db, ['--cpu-prof', `--cpu-prof-dir=${dir}`]);
 try {
   const ids = await seededIds(server);

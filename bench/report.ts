@@ -36,6 +36,8 @@ export interface Row {
 export interface Report {
   date: string;
   driver: 'pglite' | 'postgres';
+  /** Lots' server processes (LOTS_WORKERS); the floor is always one. */
+  workers: number;
   connections: number;
   durationSeconds: number;
   node: string;
@@ -124,7 +126,7 @@ export function formatReport(r: Report): string {
   const widths = head.map((h, c) => Math.max(h.length, ...lines.map((l) => l[c]!.length)));
   const fmt = (cells: string[]) => cells.map((x, c) => (c === 0 || c >= 9 ? x.padEnd(widths[c]!) : x.padStart(widths[c]!))).join('  ').trimEnd();
   const out = [
-    `Lots bench on ${r.driver === 'postgres' ? 'a PostgreSQL server' : 'embedded PGlite'}: ${r.connections} connections, ${r.durationSeconds} s per operation, ${r.date}`,
+    `Lots bench on ${r.driver === 'postgres' ? 'a PostgreSQL server' : 'embedded PGlite'}${r.workers > 1 ? `, ${r.workers} Lots processes` : ''}: ${r.connections} connections, ${r.durationSeconds} s per operation, ${r.date}`,
     `seed: ${r.seed.patients} Patients (${r.seed.createdNow ? `${r.seed.createdNow} seeded now in ${r.seed.seconds.toFixed(0)} s` : 'reused'})`,
     '',
     fmt(head),

@@ -33,6 +33,8 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     'no-analyze': { type: 'boolean', default: false },
     grow: { type: 'string', default: '100000' },
+    // 1 by default so every figure compares with the one-process floor; `--workers 2` shows what LOTS_WORKERS gains.
+    workers: { type: 'string', default: '1' },
   },
 });
 const fail = (message: string): never => {
@@ -43,6 +45,8 @@ const duration = Number(args.duration);
 const connections = Number(args.connections);
 const warmup = Number(args.warmup);
 const growBy = Number(args.grow);
+const workers = Number(args.workers);
+if (!(Number.isInteger(workers) && workers >= 1)) fail('--workers takes a whole number from 1');
 if (!(duration > 0 && connections >= 1 && warmup >= 0)) fail('--duration and --connections must be positive, --warmup at least 0');
 if (!(Number.isInteger(growBy) && growBy >= 0)) fail('--grow takes a whole number of heart rates (0 skips the growth)');
 const only = args.only ? new Set(args.only.split(',')) : undefined;
@@ -58,6 +62,7 @@ const driver = databaseUrl ? 'postgres' : 'pglite';
 const report: Report = {
   date: new Date().toISOString(),
   driver,
+  workers: databaseUrl ? workers : 1,
   connections,
   durationSeconds: duration,
   node: process.version,
@@ -68,7 +73,7 @@ const report: Report = {
   totalSeconds: 0,
 };
 
-const db = await benchDb(databaseUrl);
+const db: DbEnv = { ...(await benchDb(databaseUrl)), ...(databaseUrl ? { LOTS_WORKERS: String(workers) } : {}) };
 const withStats = !args['no-analyze'];
 const runAnalyze = async (what: DbEnv) => {
   if (!withStats) return;

@@ -114,10 +114,25 @@ async function getToken(origin: string): Promise<string> {
   return ((await res.json()) as { access_token: string }).access_token;
 }
 
-/** VmHWM ("high water mark" of the resident set) of a process, in MB. */
+/**
+ * VmHWM ("high water mark" of the resident set) of a process, in MB; with LOTS_WORKERS, the largest of
+ * its worker processes (the target is per process).
+ */
 export function peakMemoryMb(pid: number): number {
+  return Math.max(hwmMb(pid), ...childrenOf(pid).map(hwmMb));
+}
+
+function hwmMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = /^VmHWM:\s+(\d+) kB/m.exec(status)?.[1];
   if (!kb) throw new Error(`no VmHWM in /proc/${pid}/status`);
   return Number(kb) / 1024;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
 }

@@ -9,7 +9,8 @@ import { Hono, type MiddlewareHandler } from 'hono';
 import { bodyLimit } from 'hono/body-limit';
 import { createAuditQueue, type AuditQueue } from './auth/audit-queue.js';
 import type { Lookup } from './auth/resolve-access.js';
-import { countClients, saveSecretClient } from './auth/clients.js';
+import { clientRegistry, countClients, saveSecretClient, type ClientRegistry } from './auth/clients.js';
+import type { SmartStore } from './auth/smart/store.js';
 import type { Access } from './auth/policy.js';
 import { UNRESTRICTED, type Principal } from './auth/principal.js';
 import { createTokenService, generateSigningKey, type TokenService } from './auth/tokens.js';
@@ -60,6 +61,7 @@ import { createExportJobs } from './store/export-jobs.js';
 import { createReindexer, recordReindexJobs, type Reindexer } from './store/reindex.js';
 import { createStatistics, type Statistics } from './store/statistics.js';
 import { serverKey } from './store/server-keys.js';
+import { createSmartGrantStore } from './store/smart-grants.js';
 import type { FhirStore } from './store/store.js';
 import { storedStructureDefinitions } from './store/conformance.js';
 
@@ -77,6 +79,10 @@ export interface Deps {
   store: FhirStore;
   tokens: TokenService;
   audit: AuditQueue;
+  /** OAuth client registration, as the token issuer reads it. */
+  clients: ClientRegistry;
+  /** SMART App Launch's grants, codes, refresh tokens and launch values. */
+  smart: SmartStore;
   /** A system client created at this start because none existed: print its secret once. */
   createdClient?: { id: string; secret: string };
   /** Indexes run-time SearchParameters for existing resources, in the background. */
@@ -183,6 +189,8 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     store,
     tokens,
     audit,
+    clients: clientRegistry(database),
+    smart: createSmartGrantStore(database),
     reindexer,
     statistics,
     subscriptions,
@@ -197,22 +205,34 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
       await database.close();
     },
   };
-  await bootstrapClient(deps);
+  const created = await bootstrapClient(config, database);
+  if (created) deps.createdClient = created;
   if (!config.auth.enabled) log.warn('LOTS_AUTH=off: every request is served without authentication or access control. For local hacking only.');
   return deps;
 }
 
+/**
+ * What must happen once before several processes serve one database (LOTS_WORKERS): migrations, and the
+ * first system client, which two processes starting together would otherwise both create.
+ */
+export async function prepareDatabase(config: Config, log: Logger, db: Db): Promise<{ createdClient?: { id: string; secret: string } }> {
+  const applied = await migrate(db);
+  if (applied.length) log.info('migrations applied', { migrations: applied });
+  const created = await bootstrapClient(config, db);
+  return created ? { createdClient: created } : {};
+}
+
 /** LOTS_BOOTSTRAP_CLIENT creates or updates a system client; without it, the first start makes one. */
-async function bootstrapClient(deps: Deps): Promise<void> {
-  const wanted = deps.config.auth.bootstrapClient;
+async function bootstrapClient(config: Config, db: Db): Promise<{ id: string; secret: string } | undefined> {
+  const wanted = config.auth.bootstrapClient;
   if (wanted) {
-    await saveSecretClient(deps.db, wanted.id, wanted.secret, 'system/*.*');
-    return;
+    await saveSecretClient(db, wanted.id, wanted.secret, 'system/*.*');
+    return undefined;
   }
-  if ((await countClients(deps.db)) > 0) return;
+  if ((await countClients(db)) > 0) return undefined;
   const created = { id: 'lots-admin', secret: randomBytes(24).toString('base64url') };
-  await saveSecretClient(deps.db, created.id, created.secret, 'system/*.*');
-  deps.createdClient = created;
+  await saveSecretClient(db, created.id, created.secret, 'system/*.*');
+  return created;
 }
 
 export function createApp(deps: Deps): Hono {
@@ -237,6 +257,7 @@ export function createApp(deps: Deps): Hono {
   const loginLimit = rateLimit(config.auth.loginRate);
   app.use('/auth/token', loginLimit);
   app.use('/auth/demo/token', loginLimit);
+  for (const path of ['/auth/authorize/login', '/auth/introspect', '/auth/revoke']) app.use(path, loginLimit);
   mountAuthRoutes(app, deps);
   app.get(`${base}/.well-known/smart-configuration`, (c) => c.json(smartConfiguration(config.baseUrl, config.auth.demoLogin)));
 
@@ -247,7 +268,7 @@ export function createApp(deps: Deps): Hono {
     },
   });
   const limit: MiddlewareHandler = (c, next) => (declaresBody(c) ? limitBody(c, next) : next());
-  const auth = authenticate({ base: deps.fhir, contextFor: deps.contextFor, lookup: deps.lookup, tokens: deps.tokens, enabled: config.auth.enabled, open: ['/metadata'] });
+  const auth = authenticate({ base: deps.fhir, contextFor: deps.contextFor, lookup: deps.lookup, tokens: deps.tokens, enabled: config.auth.enabled, open: ['/metadata'], revoked: (id) => deps.smart.isRevoked(id) });
   const fhir = (c: Parameters<typeof handleFhir>[0]) => handleFhir(c, c.get('fhir'), router);
   for (const path of [base, `${base}/*`]) {
     app.use(path, limit);

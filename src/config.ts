@@ -2,6 +2,7 @@
  * @module config
  * Lots' settings, read from the environment and checked with zod. The only reader of `process.env`.
  */
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 
@@ -23,6 +24,7 @@ const schema = z.object({
   LOG_LEVEL: z.enum(logLevels).default('info'),
   LOTS_MAX_BODY_BYTES: bytes.default(16 * 1024 * 1024),
   LOTS_DB_POOL_SIZE: z.coerce.number().int().min(1).max(1000).default(10),
+  LOTS_WORKERS: z.coerce.number().int().min(1).max(64).optional(),
   LOTS_MAX_BUNDLE_ENTRIES: z.coerce.number().int().positive().default(10_000),
   LOTS_MAX_INCLUDES: z.coerce.number().int().positive().default(1000),
   LOTS_AUTH: z.enum(['on', 'off']).default('on'),
@@ -69,6 +71,7 @@ const schema = z.object({
   LOTS_OIDC_CLAIM_ROLES: z.string().default('roles'),
   LOTS_OIDC_CLAIM_CLIENT_ID: z.string().default('client_id'),
   LOTS_GROWTH_REFERENCES: z.string().min(1).optional(),
+  LOTS_HIGH_COST_CAP_KR: z.coerce.number().positive().max(100_000).optional(),
 });
 
 export interface Config {
@@ -78,6 +81,8 @@ export interface Config {
   /** Path part of `baseUrl`, e.g. `/fhir`. */
   basePath: string;
   database: { kind: 'pg'; url: string; poolSize: number } | { kind: 'pglite'; dataDir: string };
+  /** Server processes (node:cluster), each with its own pool: 1 on the embedded database, by default the cores on a server. */
+  workers: number;
   logLevel: LogLevel;
   maxBodyBytes: number;
   /** Most entries a batch or transaction may have (413 beyond). */
@@ -106,6 +111,8 @@ export interface Config {
   exports: { pollMs: number; pageSize: number; fileBytes: number; minPollMs: number };
   /** Origins browsers may call the API from: any (`*`), none (`off`), or those listed. */
   corsOrigins: '*' | 'off' | string[];
+  /** Högkostnadsskydd (docs/citizen.md): the region's own cap in kr when lower than the national one. */
+  highCost: { regionCapKr?: number };
   /** LOTS_CLIENT: the system client `lots seed` / `lots import` use to load through a running server's API. */
   cliClient?: { id: string; secret: string };
 }
@@ -145,6 +152,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     database: s.DATABASE_URL
       ? { kind: 'pg', url: s.DATABASE_URL, poolSize: s.LOTS_DB_POOL_SIZE }
       : { kind: 'pglite', dataDir: s.LOTS_DATA_DIR },
+    workers: workers(s),
     logLevel: s.LOG_LEVEL,
     maxBodyBytes: s.LOTS_MAX_BODY_BYTES,
     maxBundleEntries: s.LOTS_MAX_BUNDLE_ENTRIES,
@@ -155,6 +163,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
     booking: { videoLinkPattern: s.LOTS_VIDEO_LINK_PATTERN },
     growth: { referencesDir: s.LOTS_GROWTH_REFERENCES ?? fileURLToPath(new URL('../references/growth', import.meta.url)) },
     monitoring: { checkSeconds: s.LOTS_MONITORING_CHECK_SECONDS, graceHours: s.LOTS_MONITORING_GRACE_HOURS },
+    highCost: s.LOTS_HIGH_COST_CAP_KR !== undefined ? { regionCapKr: s.LOTS_HIGH_COST_CAP_KR } : {},
     subscriptions: {
       pollMs: s.LOTS_SUBSCRIPTION_POLL_MS,
       retryHours: s.LOTS_SUBSCRIPTION_RETRY_HOURS,
@@ -192,6 +201,15 @@ function authConfig(s: z.infer<typeof schema>, baseUrl: string): AuthConfig {
     };
   }
   return auth;
+}
+
+/** The embedded database belongs to one process; a server database takes one process per core unless told. */
+function workers(s: z.infer<typeof schema>): number {
+  if (!s.DATABASE_URL) {
+    if ((s.LOTS_WORKERS ?? 1) > 1) throw new ConfigError('Invalid settings: LOTS_WORKERS above 1 needs DATABASE_URL (the embedded database can be opened by one process only)');
+    return 1;
+  }
+  return s.LOTS_WORKERS ?? availableParallelism();
 }
 
 /** `id:secret` (the secret may contain colons). */

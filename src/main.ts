@@ -1,8 +1,9 @@
 /**
  * @module main
  * The one entry point: `lots serve | migrate | import | seed | client`. Reads the settings, builds the app and serves it; the
- * only file with process-level side effects (signals, exit codes).
+ * only file with process-level side effects (signals, exit codes), with cli/workers.ts for LOTS_WORKERS.
  */
+import cluster from 'node:cluster';
 import { createWriteStream } from 'node:fs';
 import { readdir, readFile, rename, rm } from 'node:fs/promises';
 import type { Bundle } from '@medplum/fhirtypes';
@@ -10,7 +11,8 @@ import v8 from 'node:v8';
 import vm from 'node:vm';
 import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
-import { createApp, createDeps, openDb, type Deps } from './app.js';
+import { createApp, createDeps, openDb, prepareDatabase, type Deps } from './app.js';
+import { superviseWorkers } from './cli/workers.js';
 import { ConfigError, loadConfig, type Config } from './config.js';
 import { createLogger } from './log.js';
 import { migrate } from './store/db/migrate.js';
@@ -190,13 +192,30 @@ async function runClient(config: Config, argv: string[]): Promise<number> {
 }
 
 /** The first command on a new database creates the system client: its secret is shown this once. */
-function printCreatedClient(deps: Deps): void {
-  if (!deps.createdClient) return;
-  const { id, secret } = deps.createdClient;
+function printCreatedClient({ createdClient }: Pick<Deps, 'createdClient'>): void {
+  if (!createdClient) return;
+  const { id, secret } = createdClient;
   process.stdout.write(`Created the system client "${id}" with secret ${secret} (scope system/*.*). It is shown only now: keep it.\n`);
 }
 
+function servingLine(config: Config, started: number): string {
+  const driver = config.database.kind === 'pg' ? 'PostgreSQL server' : `embedded PGlite in ${config.database.dataDir}`;
+  const processes = config.workers > 1 ? ` in ${config.workers} processes` : '';
+  return `Lots is serving FHIR R4 at ${config.baseUrl} (${driver})${processes}, ready in ${Math.round(performance.now() - started)} ms\n`;
+}
+
+/** The primary of LOTS_WORKERS: prepares the database once, then supervises the serving processes. */
+async function runWorkers(config: Config): Promise<number> {
+  const started = performance.now();
+  const log = createLogger(config.logLevel);
+  const db = await openDb(config, 'serve');
+  const prepared = await prepareDatabase(config, log, db).finally(() => db.close());
+  printCreatedClient(prepared);
+  return superviseWorkers({ workers: config.workers, log, ready: () => process.stdout.write(servingLine(config, started)) });
+}
+
 async function runServer(config: Config): Promise<number> {
+  if (config.workers > 1 && cluster.isPrimary) return runWorkers(config);
   const started = performance.now();
   const log = createLogger(config.logLevel);
   const deps = await createDeps(config, log, await openDb(config, 'serve'));
@@ -211,10 +230,12 @@ async function runServer(config: Config): Promise<number> {
     server.once('listening', resolve);
     server.once('error', reject);
   });
-  const driver = config.database.kind === 'pg' ? 'PostgreSQL server' : `embedded PGlite in ${config.database.dataDir}`;
   if (config.database.kind === 'pglite') describeLockHolder(config.database.dataDir, { baseUrl: config.baseUrl });
-  printCreatedClient(deps);
-  process.stdout.write(`Lots is serving FHIR R4 at ${config.baseUrl} (${driver}), ready in ${Math.round(performance.now() - started)} ms\n`);
+  // A worker's start is told by the primary, once all of them listen.
+  if (cluster.isPrimary) {
+    printCreatedClient(deps);
+    process.stdout.write(servingLine(config, started));
+  }
   return new Promise<number>((resolve) => {
     const stop = (signal: string) => {
       log.info('shutting down', { signal });

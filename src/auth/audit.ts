@@ -91,11 +91,33 @@ function buildLoginEvent(principal: Principal, patient: string | undefined, when
 export const SERVER_SOFTWARE_SYSTEM = 'https://lots.example/fhir/NamingSystem/server-software';
 const APPLICATION = { coding: [{ system: 'http://dicom.nema.org/resources/ontology/DCM', code: '110150', display: 'Application' }], text: 'server' };
 
+/** Staff roles in the access log (agent.role). */
+export const STAFF_ROLE_SYSTEM = 'https://lots.example/fhir/CodeSystem/staff-role';
+/** Agent extension (valueReference Organization): a unit the person worked for when acting; searchable as `agent-unit`. */
+export const AGENT_UNIT_EXT = 'https://lots.example/fhir/StructureDefinition/audit-agent-unit';
+const PURPOSE_SYSTEM = 'http://terminology.hl7.org/CodeSystem/v3-ActReason';
+/** Why the person acted (agent.purposeOfUse), so the access log can say why: staff in care, the citizen for themself. */
+const PURPOSE = {
+  staff: { system: PURPOSE_SYSTEM, code: 'TREAT', display: 'treatment' },
+  citizen: { system: PURPOSE_SYSTEM, code: 'PATRQT', display: 'patient requested' },
+  system: { system: PURPOSE_SYSTEM, code: 'HOPERAT', display: 'healthcare operations' },
+} as const;
+
+/** What the access log must say about a member of staff: HSA-id (altId, searchable), roles and units. */
+function staffDetails(p: Principal): Partial<AuditEventAgent> {
+  if (p.kind !== 'staff') return {};
+  return {
+    altId: p.hsaId,
+    ...(p.roles.length ? { role: p.roles.map((code) => ({ coding: [{ system: STAFF_ROLE_SYSTEM, code }] })) } : {}),
+    ...(p.units.length ? { extension: p.units.map((u) => ({ url: AGENT_UNIT_EXT, valueReference: { reference: u.startsWith('Organization/') ? u : `Organization/${u}` } })) } : {}),
+  };
+}
+
 function agents(p: Principal, onBehalfOf?: string, software?: string): AuditEventAgent[] {
-  const person: AuditEventAgent = { requestor: true, who: { identifier: who(p), display: p.kind } };
+  const person: AuditEventAgent = { requestor: true, who: { identifier: who(p), display: p.kind }, ...staffDetails(p), purposeOfUse: [{ coding: [PURPOSE[p.kind]] }] };
   if (onBehalfOf) person.who = { ...person.who, reference: onBehalfOf };
   const client: AuditEventAgent = { requestor: false, who: { identifier: { system: CLIENT_ID_SYSTEM, value: p.clientId } }, type: { text: 'client' } };
-  const out = p.kind === 'system' ? [{ ...client, requestor: true }] : [person, client];
+  const out: AuditEventAgent[] = p.kind === 'system' ? [{ ...client, requestor: true, purposeOfUse: [{ coding: [PURPOSE.system] }] }] : [person, client];
   if (software) out.push({ requestor: false, who: { identifier: { system: SERVER_SOFTWARE_SYSTEM, value: software }, display: 'Lots' }, type: APPLICATION });
   return out;
 }
@@ -109,4 +131,32 @@ function who(p: Principal) {
     default:
       return { system: CLIENT_ID_SYSTEM, value: p.clientId };
   }
+}
+
+/** The steps of a SMART App Launch that the access log records, success and failure alike. */
+export type AuthStep = 'login' | 'consent' | 'token';
+const AUTH_STEP_SYSTEM = 'https://lots.example/fhir/CodeSystem/auth-step';
+
+export interface AuthStepFacts {
+  step: AuthStep;
+  /** The app. */
+  clientId: string;
+  /** The person, once known (a failed login with an unusable identity has none). */
+  principal?: Principal;
+  patient?: string;
+  success: boolean;
+  when?: Date;
+}
+
+/**
+ * A login, consent or token exchange of an app. A successful login is the same event as `loginEvent`
+ * (so the statistics count app logins too); the others carry the step as a second subtype.
+ */
+export function authStepEvent(f: AuthStepFacts): AuditEvent {
+  const when = f.when ?? new Date();
+  const principal: Principal = f.principal ?? { kind: 'system', grants: [], scope: '', clientId: f.clientId };
+  const event = buildLoginEvent(principal, f.patient, when);
+  event.subtype = [...(f.step === 'login' ? [LOGIN_SUBTYPE] : []), { system: AUTH_STEP_SYSTEM, code: f.step }];
+  event.outcome = f.success ? '0' : '4';
+  return markGenerated(event);
 }

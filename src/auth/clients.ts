@@ -21,15 +21,45 @@ export interface Client {
   /** Where the client publishes its keys (private_key_jwt), fetched when it authenticates. */
   jwksUrl?: string;
   redirectUris: string[];
+  /** A public app: no secret or key, PKCE alone (SMART client-public). */
+  public: boolean;
+  /** The app's name, shown on the consent page. */
+  name?: string;
+  /** The SMART launches the app may use. */
+  launchTypes: LaunchType[];
+}
+
+export const LAUNCH_TYPES = ['standalone', 'ehr'] as const;
+export type LaunchType = (typeof LAUNCH_TYPES)[number];
+
+/** App registration details beyond the credentials. */
+export interface AppDetails {
+  redirectUris?: string[];
+  name?: string;
+  launchTypes?: LaunchType[];
+}
+
+/** What the HTTP side reads of client registration (the composition root builds it on the database). */
+export interface ClientRegistry {
+  get(id: string): Promise<Client | undefined>;
+  list(): Promise<ClientSummary[]>;
+  /** Records a client assertion's jti; false when seen before. */
+  rememberAssertion(jti: string, expiresAt: Date): Promise<boolean>;
+}
+
+export function clientRegistry(db: Queryable): ClientRegistry {
+  return { get: (id) => getClient(db, id), list: () => listClients(db), rememberAssertion: (jti, exp) => store.rememberAssertion(db, jti, exp) };
 }
 
 /** What `lots client list` shows: never a secret or its hash. */
 export interface ClientSummary {
   id: string;
-  auth: 'client_secret' | 'private_key_jwt (JWKS)' | 'private_key_jwt (JWKS URL)';
+  auth: 'client_secret' | 'private_key_jwt (JWKS)' | 'private_key_jwt (JWKS URL)' | 'public';
   scope: string;
   jwksUrl?: string;
   redirectUris: string[];
+  name?: string;
+  launchTypes: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -58,6 +88,9 @@ export async function getClient(db: Queryable, id: string): Promise<Client | und
     id: r.id,
     scope: r.scope,
     redirectUris: r.redirectUris,
+    public: r.public,
+    ...(r.name ? { name: r.name } : {}),
+    launchTypes: r.launchTypes.filter((l): l is LaunchType => (LAUNCH_TYPES as readonly string[]).includes(l)),
     ...(r.secretHash ? { secretHash: r.secretHash } : {}),
     ...(r.jwks ? { jwks: JSON.parse(r.jwks) as { keys: JWK[] } } : {}),
     ...(r.jwksUrl ? { jwksUrl: r.jwksUrl } : {}),
@@ -67,23 +100,30 @@ export async function getClient(db: Queryable, id: string): Promise<Client | und
 export async function listClients(db: Queryable): Promise<ClientSummary[]> {
   return (await store.selectClients(db)).map((r) => ({
     id: r.id,
-    auth: r.secretHash ? 'client_secret' : r.jwksUrl ? 'private_key_jwt (JWKS URL)' : 'private_key_jwt (JWKS)',
+    auth: r.public ? 'public' : r.secretHash ? 'client_secret' : r.jwksUrl ? 'private_key_jwt (JWKS URL)' : 'private_key_jwt (JWKS)',
     scope: r.scope,
     ...(r.jwksUrl ? { jwksUrl: r.jwksUrl } : {}),
     redirectUris: r.redirectUris,
+    ...(r.name ? { name: r.name } : {}),
+    launchTypes: r.launchTypes,
     createdAt: r.createdAt,
     updatedAt: r.updatedAt,
   }));
 }
 
 /** Creates or replaces a client with a secret. */
-export async function saveSecretClient(db: Queryable, id: string, secret: string, scope: string, redirectUris: string[] = []): Promise<void> {
-  await store.upsertClient(db, { id, scope, secretHash: await hashSecret(secret), redirectUris });
+export async function saveSecretClient(db: Queryable, id: string, secret: string, scope: string, redirectUris: string[] = [], app: AppDetails = {}): Promise<void> {
+  await store.upsertClient(db, { id, scope, secretHash: await hashSecret(secret), ...app, redirectUris });
+}
+
+/** Creates or replaces a public app (SMART client-public): it has no credentials, so PKCE alone binds its codes. */
+export async function savePublicClient(db: Queryable, id: string, scope: string, app: AppDetails): Promise<void> {
+  await store.upsertClient(db, { id, scope, ...app, redirectUris: app.redirectUris ?? [] });
 }
 
 /** Creates or replaces a client that authenticates with a signed JWT (private_key_jwt). */
-export async function saveKeyClient(db: Queryable, id: string, keys: { keys: JWK[] } | { url: string }, scope: string, redirectUris: string[] = []): Promise<void> {
-  await store.upsertClient(db, { id, scope, redirectUris, ...('url' in keys ? { jwksUrl: keys.url } : { jwks: JSON.stringify(keys) }) });
+export async function saveKeyClient(db: Queryable, id: string, keys: { keys: JWK[] } | { url: string }, scope: string, redirectUris: string[] = [], app: AppDetails = {}): Promise<void> {
+  await store.upsertClient(db, { id, scope, ...app, redirectUris, ...('url' in keys ? { jwksUrl: keys.url } : { jwks: JSON.stringify(keys) }) });
 }
 
 /** Gives a confidential client a new secret (the old one stops working); undefined when there is none. */

@@ -62,13 +62,20 @@ export function accessFilter(access: Access, grants: readonly Grant[], op: Op = 
   if (access.kind === 'staff') {
     // The notification outbox holds the contact details and channels a citizen chose to share with
     // the sender service; staff do not see them (DOMAIN.md section 8, PU).
-    filter.rows = { kind: 'staff', ...unitPatients(access.units), auditLog: access.roles.includes('administrator'), outbox: OUTBOX };
+    // Likewise the citizen's own settings (contact sharing, the donation will): staff only see their effect.
+    filter.rows = { kind: 'staff', ...unitPatients(access.units), auditLog: access.roles.includes('administrator') || access.roles.includes('granskare'), outbox: OUTBOX, privateConsents: PRIVATE_CONSENTS };
   }
   return filter.types || filter.rows ? filter : undefined;
 }
 
 const SEALED_LABEL: TokenCode = { system: LOTS_SECURITY_SYSTEM, code: SEALED };
 const OUTBOX: TokenCode = { system: OUTBOX_SYSTEM, code: 'notification' };
+const CONSENT_CATEGORY_SYSTEM = 'https://lots.example/fhir/CodeSystem/consent-category';
+/** Consent.category of settings only the citizen (and system clients) read: contact sharing (PU) and donation. */
+export const PRIVATE_CONSENTS: readonly TokenCode[] = [
+  { system: CONSENT_CATEGORY_SYSTEM, code: 'kontaktuppgifter' },
+  { system: CONSENT_CATEGORY_SYSTEM, code: 'donation' },
+];
 
 /**
  * The patients of the units: listed there (an active EpisodeOfCare managed by the unit), with an open
@@ -95,6 +102,8 @@ export function writeCheck(access: Access, grants: readonly Grant[], type: strin
   if (type === 'AuditEvent') return { allowed: false, reason: 'the audit log is written by the server only' };
   if (access.kind === 'citizen') {
     if ((CARE_TEAM_TYPES as readonly string[]).includes(type)) return { allowed: false, reason: `a ${type} is written by the care team (e.g. the limits of a self-monitoring regime)` };
+    // A listing obeys caps, queues and the 12-month rule, which only the listing service applies.
+    if (type === 'EpisodeOfCare') return { allowed: false, reason: 'a listing is changed through EpisodeOfCare/$list and $end-listing' };
     if (compartments.length === 0) return { allowed: false, reason: `a ${type} must belong to your own record (or a child you act for)` };
     const outside = compartments.filter((c) => !access.patients.includes(c));
     return outside.length ? { allowed: false, reason: 'the resource refers to a patient you may not act for' } : { allowed: true };

@@ -6,7 +6,8 @@
  */
 import type { Grant } from './scopes.js';
 
-export const STAFF_ROLES = ['arendemottagare', 'arendehanterare', 'administrator', 'nurse'] as const;
+/** Personalverktyget's roles (DOMAIN.md section 8), plus `granskare`: reviews the unit's access log. */
+export const STAFF_ROLES = ['arendemottagare', 'arendehanterare', 'administrator', 'nurse', 'granskare'] as const;
 export type StaffRole = (typeof STAFF_ROLES)[number];
 
 interface Base {
@@ -16,6 +17,11 @@ interface Base {
   scope: string;
   /** The OAuth client that obtained the token. */
   clientId: string;
+  /**
+   * Set for tokens of a SMART App Launch: the grant they came from (revoking it ends the token) and
+   * the patient in the launch context, to whom `patient/` scopes are limited.
+   */
+  smart?: { grantId: string; patient?: string };
 }
 
 export interface SystemPrincipal extends Base {

@@ -52,7 +52,11 @@ export async function resolveAccess(l: Lookup, principal: Principal, now = new D
       return { kind: 'staff', units: principal.units.map((u) => u.replace(/^Organization\//, '')), roles: principal.roles };
     case 'citizen': {
       const a = await citizenAccess(l, principal.personnummer, now);
-      return { kind: 'citizen', patients: [...a.own, ...a.children.map((c) => c.patientId)].map((id) => `Patient/${id}`) };
+      const ids = [...a.own, ...a.children.map((c) => c.patientId)];
+      // An app launched for one patient (SMART launch context) sees only that patient, and only while
+      // the person still may act for them (a child turning 13 ends it mid-token).
+      const context = principal.smart?.patient;
+      return { kind: 'citizen', patients: (context ? ids.filter((id) => id === context) : ids).map((id) => `Patient/${id}`) };
     }
   }
 }

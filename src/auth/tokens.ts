@@ -22,6 +22,8 @@ export interface TokenService {
   /** The public keys of Lots' issuer (for /auth/jwks). */
   jwks(): { keys: JWK[] };
   issue(claims: LotsClaims, ttlSeconds: number): Promise<string>;
+  /** An OpenID Connect id_token for the app `clientId` (its audience). */
+  idToken(claims: IdTokenClaims, clientId: string, ttlSeconds: number): Promise<string>;
   verify(token: string): Promise<Principal>;
 }
 
@@ -37,6 +39,16 @@ export interface LotsClaims {
   roles?: string[];
   patient?: string;
   fhirUser?: string;
+  /** The SMART grant the token was issued from (auth/smart). */
+  grant?: string;
+}
+
+export interface IdTokenClaims {
+  sub: string;
+  fhirUser?: string;
+  nonce?: string;
+  name?: string;
+  auth_time?: number;
 }
 
 export interface SigningKey {
@@ -72,6 +84,15 @@ export async function createTokenService(opts: { issuer: string; audience: strin
         .setIssuedAt()
         .setExpirationTime(`${ttlSeconds}s`)
         .setJti(crypto.randomUUID())
+        .sign(privateKey);
+    },
+    async idToken(claims, clientId, ttlSeconds) {
+      return new SignJWT({ ...claims })
+        .setProtectedHeader({ alg: 'ES256', kid: publicJwk.kid!, typ: 'JWT' })
+        .setIssuer(opts.issuer)
+        .setAudience(clientId)
+        .setIssuedAt()
+        .setExpirationTime(`${ttlSeconds}s`)
         .sign(privateKey);
     },
     async verify(token) {
@@ -143,7 +164,12 @@ const strings = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is
 
 function fromLotsClaims(p: JWTPayload): Principal {
   const scope = typeof p.scope === 'string' ? p.scope : '';
-  const base = { grants: parseScopes(scope), scope, clientId: typeof p.client_id === 'string' ? p.client_id : 'unknown' };
+  const base = {
+    grants: parseScopes(scope),
+    scope,
+    clientId: typeof p.client_id === 'string' ? p.client_id : 'unknown',
+    ...(typeof p.grant === 'string' ? { smart: { grantId: p.grant, ...(typeof p.patient === 'string' ? { patient: p.patient } : {}) } } : {}),
+  };
   switch (p.lots_kind) {
     case 'citizen':
       return { kind: 'citizen', personnummer: String(p.personnummer), ...base };

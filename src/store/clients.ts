@@ -13,6 +13,12 @@ export interface ClientRow {
   jwks?: string;
   jwksUrl?: string;
   redirectUris: string[];
+  /** A public app (no secret or key: PKCE alone, SMART's client-public). */
+  public: boolean;
+  /** Shown to the person on the consent page. */
+  name?: string;
+  /** The SMART launches the app may use: standalone, ehr. */
+  launchTypes: string[];
   createdAt: string;
   updatedAt: string;
 }
@@ -24,11 +30,14 @@ interface Row {
   jwks: string | null;
   jwks_url: string | null;
   redirect_uris: string;
+  public: boolean;
+  name: string | null;
+  launch_types: string;
   created_at: string;
   updated_at: string;
 }
 
-const COLUMNS = 'id, scope, secret_hash, jwks, jwks_url, redirect_uris, created_at, updated_at';
+const COLUMNS = 'id, scope, secret_hash, jwks, jwks_url, redirect_uris, public, name, launch_types, created_at, updated_at';
 
 function toClient(r: Row): ClientRow {
   return {
@@ -38,6 +47,9 @@ function toClient(r: Row): ClientRow {
     ...(r.jwks ? { jwks: r.jwks } : {}),
     ...(r.jwks_url ? { jwksUrl: r.jwks_url } : {}),
     redirectUris: JSON.parse(r.redirect_uris) as string[],
+    public: r.public,
+    ...(r.name ? { name: r.name } : {}),
+    launchTypes: JSON.parse(r.launch_types) as string[],
     createdAt: r.created_at,
     updatedAt: r.updated_at,
   };
@@ -52,13 +64,15 @@ export async function selectClients(db: Queryable): Promise<ClientRow[]> {
   return (await db.query<Row>(`select ${COLUMNS} from auth_client order by id`)).map(toClient);
 }
 
-/** Creates or replaces a client; exactly one of secretHash, jwks, jwksUrl is set by the caller. */
-export async function upsertClient(db: Queryable, c: Omit<ClientRow, 'createdAt' | 'updatedAt'>): Promise<void> {
+/** Creates or replaces a client; at most one of secretHash, jwks, jwksUrl is set by the caller (none: public). */
+export async function upsertClient(db: Queryable, c: Omit<ClientRow, 'createdAt' | 'updatedAt' | 'public' | 'launchTypes'> & { launchTypes?: string[] }): Promise<void> {
+  const isPublic = !c.secretHash && !c.jwks && !c.jwksUrl;
   await db.query(
-    `insert into auth_client (id, scope, secret_hash, jwks, jwks_url, redirect_uris) values ($1, $2, $3, $4, $5, $6)
+    `insert into auth_client (id, scope, secret_hash, jwks, jwks_url, redirect_uris, public, name, launch_types) values ($1, $2, $3, $4, $5, $6, $7, $8, $9)
      on conflict (id) do update set scope = excluded.scope, secret_hash = excluded.secret_hash, jwks = excluded.jwks,
-       jwks_url = excluded.jwks_url, redirect_uris = excluded.redirect_uris, updated_at = now()`,
-    [c.id, c.scope, c.secretHash ?? null, c.jwks ?? null, c.jwksUrl ?? null, JSON.stringify(c.redirectUris)],
+       jwks_url = excluded.jwks_url, redirect_uris = excluded.redirect_uris, public = excluded.public, name = excluded.name,
+       launch_types = excluded.launch_types, updated_at = now()`,
+    [c.id, c.scope, c.secretHash ?? null, c.jwks ?? null, c.jwksUrl ?? null, JSON.stringify(c.redirectUris), isPublic, c.name ?? null, JSON.stringify(c.launchTypes ?? [])],
   );
 }
 

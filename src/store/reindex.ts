@@ -4,7 +4,8 @@
  * new writes index them at once, and existing resources are reindexed in the background, batch by
  * batch (each its own transaction, claimed with FOR UPDATE SKIP LOCKED, so any server may continue the
  * work and none blocks writers). Until a job is done its parameter reports `pending`, which a search
- * shows as a warning. Every server polls the job table, so all of them learn new parameters.
+ * shows as a warning. Every server polls the job table, so all of them learn new parameters; a NOTIFY
+ * on each change makes the others (LOTS_WORKERS, other hosts) look at once instead of at the next poll.
  */
 import type { SearchParameter } from '@medplum/fhirtypes';
 import type { IndexEntries } from '../fhir/search/index-entries.js';
@@ -40,6 +41,10 @@ interface JobRow {
   done: boolean;
 }
 
+/** Where a change of run-time SearchParameters is announced (sent on commit of the change). */
+const CHANNEL = 'lots_search_parameters';
+const announce = (db: Queryable) => db.query('select pg_notify($1, $2)', [CHANNEL, '']);
+
 /** Records a job for each SearchParameter written (called in the write's transaction). */
 export async function recordReindexJobs(db: Queryable, params: readonly SearchParameter[], types: (sp: SearchParameter) => string[]): Promise<void> {
   for (const sp of params) {
@@ -50,12 +55,14 @@ export async function recordReindexJobs(db: Queryable, params: readonly SearchPa
       [sp.url, types(sp)],
     );
   }
+  if (params.length) await announce(db);
 }
 
 export function createReindexer(o: ReindexOptions): Reindexer {
   const batchSize = o.batchSize ?? 500;
   const known = new Map<string, string>();
   let timer: NodeJS.Timeout | undefined;
+  let unlisten: Promise<(() => Promise<void>) | undefined> = Promise.resolve(undefined);
   let running: Promise<unknown> = Promise.resolve();
 
   async function sync(): Promise<void> {
@@ -90,6 +97,7 @@ export function createReindexer(o: ReindexOptions): Reindexer {
       const done = !sp || rows.length < batchSize;
       await tx.query('update reindex_job set after_rid = $2::bigint, done = $3, updated_at = now() where url = $1', [job.url, last?.rid ?? job.after_rid, done]);
       if (done) {
+        await announce(tx);
         o.registry.setStatus(job.url, 'active');
         o.log.info('search parameter indexed', { url: job.url });
       }
@@ -123,9 +131,15 @@ export function createReindexer(o: ReindexOptions): Reindexer {
       timer = setInterval(tick, o.intervalMs ?? 1000);
       timer.unref();
       tick();
+      // Without LISTEN (it failed), the poll above still brings every change, only later.
+      unlisten = o.db.listen(CHANNEL, tick).catch((err: unknown) => {
+        o.log.warn('search parameter changes are only polled', { error: err instanceof Error ? err.message : String(err) });
+        return undefined;
+      });
     },
     async stop() {
       if (timer) clearInterval(timer);
+      await (await unlisten)?.();
       await running;
     },
   };

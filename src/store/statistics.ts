@@ -2,8 +2,10 @@
  * @module store/statistics
  * Keeps the planner's statistics fresh. Search plans depend on them (without them Postgres estimates one
  * row and picks nested loops that are hundreds of times slower), PGlite has no autovacuum, and a server
- * may run with autovacuum off. So Lots runs ANALYZE itself: at start when a table has never been
- * analysed, and in the background after enough writes (a tenth of the rows, at least 1,000).
+ * may run with autovacuum off. So Lots runs VACUUM (ANALYZE) itself: at start when a table has never
+ * been analysed, and in the background after enough writes (a tenth of the rows, at least 1,000). The
+ * vacuum keeps the visibility map that lets a search's page be found on indexes alone (search/compile.ts)
+ * and frees the old versions updates leave; SKIP_LOCKED lets another Lots process's run go first.
  */
 import type { Logger } from '../log.js';
 import type { Db } from './db/db.js';
@@ -40,7 +42,7 @@ export function createStatistics(db: Db, log: Logger): Statistics {
     if (!force && pending < Math.max(MIN_WRITES, rowsAtLastAnalyze / 10) && !(await neverAnalysed())) return false;
     const started = performance.now();
     pending = 0;
-    for (const t of TABLES) await db.exec(`analyze ${t}`);
+    for (const t of TABLES) await db.exec(`vacuum (analyze, skip_locked) ${t}`);
     const [row] = await db.query<{ n: number }>(`select coalesce(reltuples, 0)::float8 as n from pg_class where relname = 'resource'`);
     rowsAtLastAnalyze = Math.max(0, row?.n ?? 0);
     log.debug('statistics refreshed', { ms: Math.round(performance.now() - started), resources: rowsAtLastAnalyze });

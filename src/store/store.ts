@@ -50,6 +50,8 @@ export interface StaffRows extends UnitPatients {
   auditLog: boolean;
   /** CommunicationRequests in this category are withheld. */
   outbox: TokenCode;
+  /** Consents in these categories are withheld (the citizen's own settings: contact sharing, donation). */
+  privateConsents?: readonly TokenCode[];
 }
 
 /** Where a page of a search starts: the sort keys and rid of the row before it. */

@@ -3,6 +3,7 @@
  * `npm start` does. Also measures (printed, not asserted) the start time and 1,000 creates + reads.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -59,6 +60,7 @@ function lots(args: string[], env: Record<string, string>): { child: ChildProces
 
 interface Served {
   base: string;
+  pid: number;
   startupMs: number;
   /** What the server itself reports as its start time. */
   reportedMs: number;
@@ -102,6 +104,7 @@ async function serve(env: Record<string, string>): Promise<Served> {
   const created = /Created the system client "([^"]+)" with secret (\S+)/.exec(run.output.stdout);
   return {
     base: `http://localhost:${port}/fhir`,
+    pid: run.child.pid!,
     ...(created ? { client: { id: created[1]!, secret: created[2]! } } : {}),
     startupMs,
     reportedMs: Number(/ready in (\d+) ms/.exec(line)?.[1]),
@@ -182,6 +185,9 @@ describe('lots serve', () => {
     ['DATABASE_URL', 'mysql://x'],
     ['LOG_LEVEL', 'loud'],
     ['BASE_URL', 'not a url'],
+    ['LOTS_WORKERS', '0'],
+    // The embedded database is one process's: several would corrupt it.
+    ['LOTS_WORKERS', '2'],
   ])('refuses a bad %s (%s): non-zero exit, one line on stderr naming it', async (name, value) => {
     const run = await lots(['serve'], { [name]: value, LOTS_DATA_DIR: await tempDir() }).done;
     expect(run.code).not.toBe(0);
@@ -191,6 +197,35 @@ describe('lots serve', () => {
     expect(lines[0]).toContain(name);
     expect(run.stdout).toBe('');
   });
+
+  if (driver === 'pg') {
+    it('serves from LOTS_WORKERS processes on one port, replaces one that dies, and stops them all on SIGTERM', { timeout: 120_000 }, async () => {
+      const server = await serve({ DATABASE_URL: (await freshPgUrl()).url, LOTS_WORKERS: '2' });
+      expect(server.line).toMatch(/in 2 processes/);
+      const workers = () => readFileSync(`/proc/${server.pid}/task/${server.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+      const first = workers();
+      expect(first).toHaveLength(2);
+      // The system client is made once, by the primary, however many processes start.
+      const authorization = `Bearer ${await accessToken(server)}`;
+      const created = await fetch(`${server.base}/Patient`, { method: 'POST', headers: { authorization, 'content-type': 'application/fhir+json' }, body: JSON.stringify({ resourceType: 'Patient', gender: 'female' }) });
+      expect(created.status).toBe(201);
+      const { id } = (await created.json()) as { id: string };
+
+      process.kill(first[0]!, 'SIGKILL');
+      const deadline = Date.now() + 30_000;
+      while (!(workers().length === 2 && !workers().includes(first[0]!))) {
+        expect(Date.now()).toBeLessThan(deadline);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      // Every process answers: the one left and the new one.
+      for (let i = 0; i < 10; i++) expect((await fetch(`${server.base}/Patient/${id}`, { headers: { authorization } })).status).toBe(200);
+
+      // The primary exits 0 only once every worker has exited.
+      const exit = await server.stop();
+      expect(exit.code).toBe(0);
+      expect(exit.stdout.match(/Created the system client/g)).toHaveLength(1);
+    });
+  }
 
   it('does not echo the value of a bad DATABASE_URL (it may hold a password)', async () => {
     const run = await lots(['serve'], { DATABASE_URL: 'mysql://admin:s3cret@db/x' }).done;

@@ -16,7 +16,7 @@ let t: TestApp;
 
 beforeAll(async () => {
   t = await createTestApp({ LOTS_SUBSCRIPTION_POLL_MS: '50', LOTS_SUBSCRIPTION_MAX_BACKOFF_SECONDS: '0.2' });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await t?.close();
 });

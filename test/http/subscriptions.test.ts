@@ -17,7 +17,7 @@ beforeAll(async () => {
   // The loop runs by itself (as in production), quickly so that the suite is short.
   t = await createTestApp({ LOTS_SUBSCRIPTION_POLL_MS: '50', LOTS_SUBSCRIPTION_MAX_BACKOFF_SECONDS: '0.2' });
   hook = await startReceiver();
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await t?.close();
   await hook?.close();
@@ -143,5 +143,5 @@ describe('a change in the same fan-out as the Subscription it is for', () => {
       await r.close();
       await quiet.close();
     }
-  }, 60_000);
+  }, 180_000);
 });

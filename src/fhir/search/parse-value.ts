@@ -8,6 +8,7 @@ import { errors } from '../error.js';
 import type { ParsedValue } from './request.js';
 import type { ParamType } from './registry.js';
 import { dateValueRange, splitPrefix, type Prefix } from './values/date-range.js';
+import { parseNear } from './values/near.js';
 import { decimalRange } from './values/number-range.js';
 
 /** Splits on an unescaped separator, keeping escapes in the pieces. */
@@ -50,6 +51,9 @@ export function parseValue(type: ParamType, raw: string, name: string, modifier?
       return parseQuantity(raw, name);
     case 'reference':
       return parseReference(unescape(raw), name, modifier, baseUrl);
+    case 'special':
+      if (name === 'near') return parseNear(raw, name);
+      throw errors.badRequest(`Searching by ${name} (a ${type} parameter) is not supported`, [name]);
     default:
       throw errors.badRequest(`Searching by ${name} (a ${type} parameter) is not supported`, [name]);
   }

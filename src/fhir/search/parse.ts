@@ -82,7 +82,18 @@ export function parseSearch(types: string[], params: Iterable<[string, string]>,
       req.ignored.push({ name, reason: err.message });
     }
   }
+  nearestFirst(req);
   return req;
+}
+
+/** A `near` search lists the nearest first unless `_sort` says otherwise (IHE mCSD ITI-90). */
+function nearestFirst(req: SearchRequest): void {
+  const filter = req.filters.find((f): f is ParamFilter => f.kind === 'param' && f.def.code === 'near' && f.def.type === 'special');
+  const point = filter?.values[0];
+  if (!filter || point?.kind !== 'near') return;
+  // `_sort=near` (or `-near`) sorts by the distance from the same point.
+  if (!req.sort.length) req.sort = [{ def: filter.def, descending: false, near: point }];
+  else for (const s of req.sort) if (s.def.code === 'near') s.near = point;
 }
 
 /**

@@ -6,6 +6,7 @@
 import type { Range } from './values/date-range.js';
 import type { Prefix } from './values/date-range.js';
 import type { SearchParamDef } from './registry.js';
+import type { Near } from './values/near.js';
 
 export type TokenValue = { system?: string | null; code?: string };
 
@@ -18,6 +19,8 @@ export type ParsedValue =
   | { kind: 'reference'; type?: string; id?: string; url?: string }
   | { kind: 'uri'; value: string }
   | { kind: 'composite'; parts: ParsedValue[] }
+  /** `Location?near=lat|lon|distance|units`, the distance in km (values/near.ts). */
+  | Near
   /** `:in`/`:not-in` a ValueSet, `:below`/`:above` a code: the store lists the codes before the search runs. */
   | { kind: 'codes'; source: CodeSource; members?: readonly { system: string; code: string }[] };
 
@@ -54,6 +57,8 @@ export type Filter = ParamFilter | ChainFilter | HasFilter;
 export interface SortRule {
   def: SearchParamDef;
   descending: boolean;
+  /** Sort by the distance from this point (a `near` search without `_sort`: nearest first). */
+  near?: Near;
 }
 
 export interface IncludeRule {

@@ -6,8 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createLocalJWKSet, createRemoteJWKSet, jwtVerify } from 'jose';
-import { getClient, hashSecret, rememberAssertion, secretMatches, type Client } from '../../auth/clients.js';
-import type { Queryable } from '../../store/db/db.js';
+import { hashSecret, secretMatches, type Client, type ClientRegistry } from '../../auth/clients.js';
 import { OAuthError } from './oauth-error.js';
 
 const JWT_BEARER = 'urn:ietf:params:oauth:client-assertion-type:jwt-bearer';
@@ -20,7 +19,7 @@ function remoteKeys(url: string): ReturnType<typeof createRemoteJWKSet> {
   return keys;
 }
 
-export async function authenticateClient(db: Queryable, authorization: string | undefined, form: URLSearchParams, tokenUrl: string): Promise<Client> {
+export async function authenticateClient(db: ClientRegistry, authorization: string | undefined, form: URLSearchParams, tokenUrl: string): Promise<Client> {
   const assertion = form.get('client_assertion');
   if (assertion) {
     if (form.get('client_assertion_type') !== JWT_BEARER) throw new OAuthError(400, 'invalid_request', `client_assertion_type must be ${JWT_BEARER}`);
@@ -28,7 +27,7 @@ export async function authenticateClient(db: Queryable, authorization: string | 
   }
   const [id, secret] = basicCredentials(authorization) ?? [form.get('client_id'), form.get('client_secret')];
   if (!id || !secret) throw new OAuthError(401, 'invalid_client', 'Authenticate the client with HTTP Basic (client_secret_basic) or a client_assertion (private_key_jwt)');
-  const client = await getClient(db, id);
+  const client = await db.get(id);
   // An unknown client costs the same scrypt as a known one, so timing does not tell which ids exist.
   const matches = await secretMatches(secret, client?.secretHash ?? (await unknownClientHash()));
   if (!client?.secretHash || !matches) throw new OAuthError(401, 'invalid_client', 'Unknown client or wrong secret');
@@ -51,7 +50,7 @@ function basicCredentials(header: string | undefined): [string, string] | undefi
   }
 }
 
-async function byAssertion(db: Queryable, assertion: string, tokenUrl: string): Promise<Client> {
+async function byAssertion(db: ClientRegistry, assertion: string, tokenUrl: string): Promise<Client> {
   let claims: { iss?: unknown; sub?: unknown };
   try {
     claims = JSON.parse(Buffer.from(assertion.split('.')[1] ?? '', 'base64url').toString('utf8')) as typeof claims;
@@ -59,7 +58,7 @@ async function byAssertion(db: Queryable, assertion: string, tokenUrl: string): 
     throw new OAuthError(401, 'invalid_client', 'client_assertion is not a JWT');
   }
   const id = typeof claims.iss === 'string' ? claims.iss : '';
-  const client = await getClient(db, id);
+  const client = await db.get(id);
   // The same answer as a bad signature: the error does not tell which client ids exist.
   if (!client?.jwks && !client?.jwksUrl) throw new OAuthError(401, 'invalid_client', 'client_assertion rejected: unknown client or no registered key');
   let payload;
@@ -72,8 +71,22 @@ async function byAssertion(db: Queryable, assertion: string, tokenUrl: string): 
   if (payload.exp! * 1000 > Date.now() + 5 * 60_000 + 10_000) {
     throw new OAuthError(401, 'invalid_client', 'client_assertion exp must be at most 5 minutes in the future');
   }
-  if (!(await rememberAssertion(db, String(payload.jti), new Date(payload.exp! * 1000)))) {
+  if (!(await db.rememberAssertion(String(payload.jti), new Date(payload.exp! * 1000)))) {
     throw new OAuthError(401, 'invalid_client', 'client_assertion was already used (jti seen before)');
   }
+  return client;
+}
+
+/**
+ * An app at the token, revocation or introspection endpoint: a confidential one authenticates as
+ * above; a public one (SMART client-public) only names itself with client_id, and PKCE or the token
+ * itself binds what it may do.
+ */
+export async function authenticateApp(db: ClientRegistry, authorization: string | undefined, form: URLSearchParams, tokenUrl: string): Promise<Client> {
+  if (form.get('client_assertion') || form.get('client_secret') || /^Basic\s/i.test(authorization ?? '')) return authenticateClient(db, authorization, form, tokenUrl);
+  const id = form.get('client_id');
+  if (!id) throw new OAuthError(401, 'invalid_client', 'Name the app with client_id (a public app) or authenticate it (a confidential app)');
+  const client = await db.get(id);
+  if (!client?.public) throw new OAuthError(401, 'invalid_client', 'Unknown public client, or a confidential client that did not authenticate');
   return client;
 }

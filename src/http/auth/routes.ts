@@ -6,42 +6,43 @@
  */
 import type { Context, Hono } from 'hono';
 import { loginEvent } from '../../auth/audit.js';
-import { STAFF_ROLES, type Principal, type StaffRole } from '../../auth/principal.js';
+import type { Principal } from '../../auth/principal.js';
 import { find } from '../../auth/resolve-access.js';
 import { narrowScopes, parseScopes } from '../../auth/scopes.js';
 import type { LotsClaims } from '../../auth/tokens.js';
-import { PERSONNUMMER_SYSTEM, swedishIdProblem } from '../../fhir/identifiers/personnummer.js';
-import type { Organization, Patient } from '@medplum/fhirtypes';
-import type { Deps } from '../../app.js';
-import { authenticateClient } from './client-auth.js';
+import { PERSONNUMMER_SYSTEM } from '../../fhir/identifiers/personnummer.js';
+import type { Patient } from '@medplum/fhirtypes';
+import type { AuthDeps } from './deps.js';
+import { authenticateApp, authenticateClient } from './client-auth.js';
+import { authorizationCodeGrant, refreshTokenGrant } from './smart/token.js';
+import { citizenIdentity, staffIdentity } from './demo-identity.js';
+import { formBody, oauthErrors } from './form.js';
 import { OAuthError } from './oauth-error.js';
+import { authUrls } from './urls.js';
+import { mountSmart } from './smart/index.js';
 
 export const CITIZEN_SCOPE = 'openid fhirUser launch/patient patient/*.cruds';
 export const STAFF_SCOPE = 'openid fhirUser user/*.cruds';
-const HSA_ID = /^SE\d{10}-[A-Za-z0-9]+$/;
 
-export function authUrls(baseUrl: string): { issuer: string; token: string; demo: string; jwks: string } {
-  const origin = new URL(baseUrl).origin;
-  return { issuer: `${origin}/auth`, token: `${origin}/auth/token`, demo: `${origin}/auth/demo/token`, jwks: `${origin}/auth/jwks` };
-}
+export { authUrls } from './urls.js';
 
-export function mountAuthRoutes(app: Hono, deps: Deps): void {
+export function mountAuthRoutes(app: Hono, deps: AuthDeps): void {
   const urls = authUrls(deps.config.baseUrl);
-  const wrap = (fn: (c: Context) => Promise<Response>) => async (c: Context) => {
-    try {
-      return await fn(c);
-    } catch (err) {
-      if (err instanceof OAuthError) return c.json(err.body(), err.status);
-      throw err;
-    }
-  };
+  const wrap = oauthErrors;
+  mountSmart(app, deps);
 
   app.get('/auth/jwks', (c) => c.json(deps.tokens.jwks()));
 
   app.post('/auth/token', wrap(async (c) => {
     const form = await formBody(c);
-    if (form.get('grant_type') !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', 'Only grant_type=client_credentials is supported');
-    const client = await authenticateClient(deps.db, c.req.header('authorization'), form, urls.token);
+    const grantType = form.get('grant_type');
+    if (grantType === 'authorization_code' || grantType === 'refresh_token') {
+      const app = await authenticateApp(deps.clients, c.req.header('authorization'), form, urls.token);
+      c.header('Cache-Control', 'no-store');
+      return c.json(await (grantType === 'authorization_code' ? authorizationCodeGrant : refreshTokenGrant)(deps, app, form));
+    }
+    if (grantType !== 'client_credentials') throw new OAuthError(400, 'unsupported_grant_type', 'grant_type must be client_credentials, authorization_code or refresh_token');
+    const client = await authenticateClient(deps.clients, c.req.header('authorization'), form, urls.token);
     const requested = form.get('scope');
     const scope = requested ? narrowScopes(requested, client.scope) : client.scope;
     if (!scope) throw new OAuthError(400, 'invalid_scope', `None of the requested scopes is allowed for this client (allowed: ${client.scope})`);
@@ -60,15 +61,9 @@ export function mountAuthRoutes(app: Hono, deps: Deps): void {
   }));
 }
 
-async function formBody(c: Context): Promise<URLSearchParams> {
-  const type = c.req.header('content-type') ?? '';
-  if (!type.startsWith('application/x-www-form-urlencoded')) throw new OAuthError(400, 'invalid_request', 'Send the parameters as application/x-www-form-urlencoded');
-  return new URLSearchParams(await c.req.text());
-}
 
-async function citizenLogin(c: Context, deps: Deps, personnummer: string): Promise<Response> {
-  const problem = swedishIdProblem(personnummer, 'personnummer');
-  if (problem) throw new OAuthError(400, 'invalid_request', problem);
+async function citizenLogin(c: Context, deps: AuthDeps, personnummer: string): Promise<Response> {
+  citizenIdentity(personnummer);
   const [patient] = await find<Patient>(deps.lookup, 'Patient', [['identifier', `${PERSONNUMMER_SYSTEM}|${personnummer}`]], 1);
   const claims: LotsClaims = { sub: `personnummer:${personnummer}`, scope: CITIZEN_SCOPE, client_id: 'lots-demo', lots_kind: 'citizen', personnummer };
   if (patient) {
@@ -82,24 +77,14 @@ async function citizenLogin(c: Context, deps: Deps, personnummer: string): Promi
   return tokenResponse(c, deps, claims, principal, patient?.id, notice);
 }
 
-async function staffLogin(c: Context, deps: Deps, hsaId: string, units: string[], roles: string[]): Promise<Response> {
-  if (!HSA_ID.test(hsaId)) throw new OAuthError(400, 'invalid_request', 'hsa_id must look like SE2321000065-P000000123456');
-  if (units.length === 0) throw new OAuthError(400, 'invalid_request', 'Give at least one unit (an Organization id, e.g. Organization/abc)');
-  const bad = roles.filter((r) => !(STAFF_ROLES as readonly string[]).includes(r));
-  if (roles.length === 0 || bad.length) throw new OAuthError(400, 'invalid_request', `role must be one or more of ${STAFF_ROLES.join(', ')}`);
-  const unitRefs = units.map((u) => (u.startsWith('Organization/') ? u : `Organization/${u}`));
-  const ids = unitRefs.map((u) => u.slice('Organization/'.length));
-  const badId = ids.find((id) => !/^[A-Za-z0-9.-]{1,64}$/.test(id));
-  if (badId !== undefined) throw new OAuthError(400, 'invalid_request', `unit "${badId}" is not an Organization id`);
-  const found = new Set((await find<Organization>(deps.lookup, 'Organization', [['_id', ids.join(',')]], ids.length)).map((o) => o.id));
-  const missing = unitRefs.filter((_, i) => !found.has(ids[i]));
-  if (missing.length) throw new OAuthError(400, 'invalid_request', `No such unit on this server: ${missing.join(', ')} (units are Organization ids, e.g. vc-centrum after npm run seed)`);
-  const claims: LotsClaims = { sub: `hsa:${hsaId}`, scope: STAFF_SCOPE, client_id: 'lots-demo', lots_kind: 'staff', hsa_id: hsaId, units: unitRefs, roles };
-  const principal: Principal = { kind: 'staff', hsaId, units: unitRefs, roles: roles as StaffRole[], grants: parseScopes(STAFF_SCOPE), scope: STAFF_SCOPE, clientId: 'lots-demo' };
+async function staffLogin(c: Context, deps: AuthDeps, hsaId: string, units: string[], roles: string[]): Promise<Response> {
+  const staff = await staffIdentity(deps.lookup, hsaId, units, roles);
+  const claims: LotsClaims = { sub: `hsa:${hsaId}`, scope: STAFF_SCOPE, client_id: 'lots-demo', lots_kind: 'staff', hsa_id: hsaId, units: staff.units, roles: staff.roles };
+  const principal: Principal = { kind: 'staff', hsaId, units: staff.units, roles: staff.roles, grants: parseScopes(STAFF_SCOPE), scope: STAFF_SCOPE, clientId: 'lots-demo' };
   return tokenResponse(c, deps, claims, principal);
 }
 
-async function tokenResponse(c: Context, deps: Deps, claims: LotsClaims, principal: Principal, patientId?: string, notice?: string): Promise<Response> {
+async function tokenResponse(c: Context, deps: AuthDeps, claims: LotsClaims, principal: Principal, patientId?: string, notice?: string): Promise<Response> {
   const ttl = deps.config.auth.tokenTtlSeconds;
   const token = await deps.tokens.issue(claims, ttl);
   deps.audit.push([loginEvent(principal, patientId ? `Patient/${patientId}` : undefined)]);

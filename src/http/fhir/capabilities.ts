@@ -58,11 +58,16 @@ function security(ctx: FhirContext): NonNullable<CapabilityStatement['rest']>[nu
   return {
     cors: ctx.config.corsOrigins !== 'off',
     service: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/restful-security-service', code: 'SMART-on-FHIR' }] }],
-    description: 'OAuth2 bearer tokens (JWT). System clients use client_credentials; see .well-known/smart-configuration.',
+    description: 'OAuth2 bearer tokens (JWT). System clients use client_credentials, apps SMART App Launch (authorization code with PKCE); see .well-known/smart-configuration.',
     extension: [
       {
         url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
-        extension: [{ url: 'token', valueUri: urls.token }],
+        extension: [
+          { url: 'token', valueUri: urls.token },
+          ...(ctx.config.auth.demoLogin ? [{ url: 'authorize', valueUri: urls.authorize }] : []),
+          { url: 'introspect', valueUri: urls.introspect },
+          { url: 'revoke', valueUri: urls.revoke },
+        ],
       },
     ],
   };

@@ -5,11 +5,12 @@
  * OperationOutcome entry for ignored parameters, `self` with the parameters used, and `first`, `next`,
  * `previous` links carrying only an opaque page token.
  */
-import type { Bundle, Resource } from '@medplum/fhirtypes';
+import type { Bundle, Extension, Location, Resource } from '@medplum/fhirtypes';
 import { bundleJson, link, type EntryParts } from '../../fhir/bundle.js';
 import { errors, outcome, type Issue } from '../../fhir/error.js';
 import { parseSearch } from '../../fhir/search/parse.js';
 import type { SearchRequest } from '../../fhir/search/request.js';
+import { distanceKm, LOCATION_DISTANCE } from '../../fhir/search/values/near.js';
 import { subset } from '../../fhir/subset.js';
 import type { SearchResult } from '../../domain/repository.js';
 import type { PageCursor, SearchRow } from '../../store/store.js';
@@ -126,9 +127,19 @@ function selfUrl(base: string, sreq: SearchRequest): string {
 
 function entry(ctx: FhirContext, r: SearchRow, mode: 'match' | 'include', sreq: SearchRequest): EntryParts {
   const fullUrl = `${ctx.config.baseUrl}/${r.resourceType}/${r.id}`;
-  const search = { mode };
+  const search = { mode, ...(mode === 'match' ? distanceExtension(r, sreq) : {}) };
   if (!sreq.summary && !sreq.elements) return { fullUrl, raw: r.json, search };
   return { fullUrl, resource: subset(JSON.parse(r.json) as Resource, sreq.summary, sreq.elements), search };
+}
+
+/** A `near` search gives each Location its distance from the point (mCSD ITI-90, location-distance). */
+function distanceExtension(r: SearchRow, sreq: SearchRequest): { extension?: Extension[] } {
+  const point = sreq.filters.flatMap((f) => (f.kind === 'param' && f.def.code === 'near' ? f.values : []))[0];
+  if (point?.kind !== 'near' || r.resourceType !== 'Location') return {};
+  const position = (JSON.parse(r.json) as Location).position;
+  if (!position) return {};
+  const km = Math.round(distanceKm(point, position) * 1000) / 1000;
+  return { extension: [{ url: LOCATION_DISTANCE, valueDistance: { value: km, unit: 'km', system: 'http://unitsofmeasure.org', code: 'km' } }] };
 }
 
 /** The warning on a page whose includes were cut at the server's limit. */

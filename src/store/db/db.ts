@@ -35,6 +35,13 @@ export interface Db extends Queryable {
   savepoint<T>(fn: (tx: Db) => Promise<T>): Promise<T>;
   /** Runs several statements separated by `;` without parameters (migrations). */
   exec(sql: string): Promise<void>;
+  /**
+   * Calls `onNotify` for every NOTIFY on `channel` (from any process on the database) until the returned
+   * function is called or the database closes. Delivery is at most once: a listener that loses its
+   * connection listens again, but notifications sent meanwhile are gone, so use it to hurry a poll,
+   * never instead of one.
+   */
+  listen(channel: string, onNotify: () => void): Promise<() => Promise<void>>;
   close(): Promise<void>;
 }
 

@@ -44,6 +44,15 @@ export function createPgDb(url: string, poolSize = 10): Db {
 }
 
 function poolDb(pool: pg.Pool): Db {
+  const listeners = new Set<Listener>();
+  const listen: Db['listen'] = async (channel, onNotify) => {
+    const l = await listener(pool.options, channel, onNotify);
+    listeners.add(l);
+    return async () => {
+      listeners.delete(l);
+      await l.stop();
+    };
+  };
   return {
     driver: 'pg',
     async query(text, values, options) {
@@ -53,7 +62,7 @@ function poolDb(pool: pg.Pool): Db {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn(clientDb(client));
+        const result = await fn(clientDb(client, listen));
         await client.query('COMMIT');
         return result;
       } catch (err) {
@@ -69,13 +78,55 @@ function poolDb(pool: pg.Pool): Db {
     async exec(sql) {
       await pool.query(sql);
     },
+    listen,
     async close() {
+      await Promise.all([...listeners].map((l) => l.stop()));
       await pool.end();
     },
   };
 }
 
-function clientDb(client: pg.PoolClient): Db {
+interface Listener {
+  stop(): Promise<void>;
+}
+
+/**
+ * LISTEN needs a connection of its own for as long as it listens (a pooled one would be handed to
+ * others). When it is lost (Postgres restarted), it connects again after a second, for as long as it runs.
+ */
+async function listener(options: pg.PoolConfig, channel: string, onNotify: () => void): Promise<Listener> {
+  let stopped = false;
+  let client: pg.Client | undefined;
+  let retry: NodeJS.Timeout | undefined;
+  const connect = async (): Promise<void> => {
+    const c = new pg.Client({ connectionString: options.connectionString, types, connectionTimeoutMillis: 5_000 });
+    c.on('notification', (m) => m.channel === channel && onNotify());
+    c.on('error', () => again());
+    await c.connect();
+    await c.query(`listen ${pg.escapeIdentifier(channel)}`);
+    client = c;
+  };
+  const again = () => {
+    client?.end().catch(() => undefined);
+    client = undefined;
+    if (stopped || retry) return;
+    retry = setTimeout(() => {
+      retry = undefined;
+      if (!stopped) connect().catch(again);
+    }, 1000);
+    retry.unref();
+  };
+  await connect();
+  return {
+    async stop() {
+      stopped = true;
+      if (retry) clearTimeout(retry);
+      await client?.end().catch(() => undefined);
+    },
+  };
+}
+
+function clientDb(client: pg.PoolClient, listen: Db['listen']): Db {
   const self: Db = {
     driver: 'pg',
     async query(text, values, options) {
@@ -86,6 +137,7 @@ function clientDb(client: pg.PoolClient): Db {
     async exec(sql) {
       await client.query(sql);
     },
+    listen,
     async close() {
       /* the owning pool closes */
     },

@@ -29,16 +29,19 @@ export async function createPgliteDb(dataDir?: string, command = 'lots'): Promis
     lock?.release();
     throw err;
   }
+  // One process owns the data, so only its own notifications arrive; they keep the seam the same as pg's.
+  const listen: Db['listen'] = async (channel, onNotify) => pg.listen(channel, () => onNotify());
   return {
     driver: 'pglite',
     async query(text, values) {
       return (await pg.query(text, values as unknown[])).rows as never[];
     },
-    transaction: (fn) => pg.transaction((tx) => fn(txDb(tx))),
-    savepoint: (fn) => pg.transaction((tx) => fn(txDb(tx))),
+    transaction: (fn) => pg.transaction((tx) => fn(txDb(tx, listen))),
+    savepoint: (fn) => pg.transaction((tx) => fn(txDb(tx, listen))),
     async exec(sql) {
       await pg.exec(sql);
     },
+    listen,
     async close() {
       try {
         await pg.close();
@@ -49,7 +52,7 @@ export async function createPgliteDb(dataDir?: string, command = 'lots'): Promis
   };
 }
 
-function txDb(tx: Transaction): Db {
+function txDb(tx: Transaction, listen: Db['listen']): Db {
   const self: Db = {
     driver: 'pglite',
     async query(text, values) {
@@ -60,6 +63,7 @@ function txDb(tx: Transaction): Db {
     async exec(sql) {
       await tx.exec(sql);
     },
+    listen,
     async close() {
       /* the owning instance closes */
     },

@@ -37,8 +37,9 @@ function staffRows(s: StaffRows): Predicate {
     const u = b.bind(s.units, 'text[]');
     const audit = s.auditLog ? '' : ` and ${r}.resource_type <> 'AuditEvent'`;
     const outbox = ` and not (${r}.resource_type = 'CommunicationRequest' and ${labelled(b, r, 'category', s.outbox)})`;
+    const consents = (s.privateConsents ?? []).map((c) => ` and not (${r}.resource_type = 'Consent' and ${labelled(b, r, 'category', c)})`).join('');
     const ofUnits = `${r}.compartments && ${unitPatientsSql(b, u, s.closedTaskStatuses)}`;
-    return `(${r}.compartments = '{}' and ${r}.resource_type <> 'AuditEvent' or ${ofUnits} or ${ownedTask(r, u)})${audit}${outbox}`;
+    return `(${r}.compartments = '{}' and ${r}.resource_type <> 'AuditEvent' or ${ofUnits} or ${ownedTask(r, u)})${audit}${outbox}${consents}`;
   };
 }
 

@@ -44,29 +44,43 @@ describe('compileSearch binds every value and never writes one into the text', (
     ['uri :below', 'ValueSet', 'url:below=http://secret.example/vs'],
     ['_id', 'Patient', '_id=secret-id-2'],
     ['_content', 'Patient', '_content=secret-word'],
+    ['near', 'Location', 'near=56.123456|14.654321|12.5|km'],
   ])('%s', (_what, type, query) => {
     const q = compile(type, query);
     expectPlaceholdersMatch(q);
     for (const [, raw] of new URLSearchParams(query)) {
       for (const piece of raw.split(/[|$]/).filter((p) => p.length > 3)) expect(q.text).not.toContain(piece);
     }
-    for (const secret of ['secret', '191212121212', 'Brien', 'Öberg', '1950', 'unitsofmeasure']) expect(q.text).not.toContain(secret);
+    for (const secret of ['secret', '191212121212', 'Brien', 'Öberg', '1950', 'unitsofmeasure', '56.123456', '14.654321', '12.5']) expect(q.text).not.toContain(secret);
     // The only literals are the compiler's own constants.
-    for (const [literal] of q.text.matchAll(/'[^']*'/g)) expect(["'simple'", "'text'", "'div'", "'1 millisecond'"]).toContain(literal);
+    for (const [literal] of q.text.matchAll(/'[^']*'/g)) expect(["'simple'", "'text'", "'div'", "'1 millisecond'", "'position'", "'latitude'", "'longitude'"]).toContain(literal);
   });
 });
 
 describe('the shape of the SQL', () => {
-  it('is one statement: resource rows filtered by EXISTS on the index tables, ordered by rid, one row past the page', () => {
+  it('is one statement: the page of rids found on the index tables by EXISTS, one past the page, then only those rows read', () => {
     const q = compile('Patient', 'family=oberg&gender=male&_count=10');
-    expect(q.text).toMatch(/^select r\.rid::text as rid, r\.resource_type, r\.id, r\.content, r\.compartments from resource r where /);
-    expect(q.text.match(/exists \(select 1 from idx_string i0 where i0\.rid = r\.rid and i0\.resource_type = \$1 /g)).toHaveLength(1);
+    expect(q.text).toMatch(/^select r\.rid::text as rid, r\.resource_type, r\.id, r\.content, r\.compartments from resource r where r\.rid in \(select p\.rid from resource p where /);
+    expect(q.text.match(/exists \(select 1 from idx_string i0 where i0\.rid = p\.rid and i0\.resource_type = \$1 /g)).toHaveLength(1);
     expect(q.text.match(/exists \(select 1 from idx_token i0 /g)).toHaveLength(1);
-    expect(q.text).toMatch(/order by r\.rid limit \$\d+$/);
+    expect(q.text).toMatch(/order by p\.rid limit \$\d+\) order by r\.rid$/);
     expect(q.values[0]).toBe('Patient');
     expect(q.values.at(-1)).toBe(11);
     expect(q.values).toContain('oberg%');
     expect(q.values).toContain('male');
+  });
+
+  it('with _sort, reads the rows with their sort keys and pages on them', () => {
+    const q = compile('Patient', 'family=oberg&_sort=birthdate&_count=10');
+    expect(q.text).toMatch(/^select r\.rid::text as rid, .* from resource r cross join lateral .* where r\.resource_type = \$1 and not r\.deleted and exists \(select 1 from idx_string i0 where i0\.rid = r\.rid/);
+    expect(q.text).toMatch(/order by s0\.v asc nulls last, r\.rid limit \$\d+$/);
+  });
+
+  it('a cursor without _sort continues after the last rid, inside the page query', () => {
+    const q = compileSearch(parse('Patient', 'family=a'), { cursor: { keys: [], rid: '42' } });
+    expect(q.text).toMatch(/and p\.rid > \$\d+::bigint order by p\.rid limit/);
+    expect(q.values).toContain('42');
+    expectPlaceholdersMatch(q);
   });
 
   it('folds string values and escapes LIKE wildcards in them', () => {
@@ -76,14 +90,14 @@ describe('the shape of the SQL', () => {
 
   it('names the resource type in every index subquery, so the (type, param, value) indexes can drive', () => {
     const q = compile('Observation', 'subject=Patient/1&code=http://loinc.org|8867-4&date=ge2023');
-    const subqueries = [...q.text.matchAll(/from idx_\w+ (i\d) where (\1)\.rid = r\.rid and \1\.resource_type = \$1 /g)];
+    const subqueries = [...q.text.matchAll(/from idx_\w+ (i\d) where (\1)\.rid = p\.rid and \1\.resource_type = \$1 /g)];
     expect(subqueries).toHaveLength(3);
   });
 
   it('a multi-type search compares index rows with the resource type column', () => {
     const q = compile(['Patient', 'Practitioner'], 'name=anna');
-    expect(q.text).toContain('r.resource_type = any($1::text[])');
-    expect(q.text).toContain('i0.resource_type = r.resource_type');
+    expect(q.text).toContain('p.resource_type = any($1::text[])');
+    expect(q.text).toContain('i0.resource_type = p.resource_type');
   });
 
   it('a chain to one target type is an EXISTS; to several, an IN over a UNION ALL', () => {
@@ -91,7 +105,7 @@ describe('the shape of the SQL', () => {
     expect(one.text).toMatch(/exists \(select 1 from idx_reference i0 join resource r1 .* exists \(select 1 from idx_string i1 where i1\.rid = r1\.rid/);
     expect(one.text).not.toContain('union all');
     const several = compile('Observation', 'subject.name=anna');
-    expect(several.text).toMatch(/r\.rid in \(select i0\.rid from idx_reference i0 .* union all select i0\.rid /);
+    expect(several.text).toMatch(/p\.rid in \(select i0\.rid from idx_reference i0 .* union all select i0\.rid /);
   });
 
   it(':not and :missing=true are NOT EXISTS', () => {
@@ -108,6 +122,19 @@ describe('the shape of the SQL', () => {
     expect(q.text).toMatch(/order by .* desc nulls last, .* asc nulls last, r\.rid limit/);
     expect(q.values).toEqual(expect.arrayContaining(['1950-01-02 00:00:00+00', 'andersson', '42']));
     expectPlaceholdersMatch(q);
+  });
+
+  it('near filters on the distance from the point and, without _sort, orders by it, nearest first', () => {
+    const q = compile('Location', 'near=56.8777|14.8091|2|[mi_i]');
+    expectPlaceholdersMatch(q);
+    expect(q.text).toMatch(/asin\(least\(1, sqrt\(.*\) <= \$\d+::float8/);
+    expect(q.values).toContain(2 * 1.609344);
+    expect(q.text).toMatch(/as s0 from resource r where .* order by \(2 \* .*\) asc, r\.rid limit/);
+    const sorted = compile('Location', 'near=56.8777|14.8091|10&_sort=-_lastUpdated');
+    expect(sorted.text).toContain('order by r.last_updated desc, r.rid');
+    const page = compileSearch(parse('Location', 'near=56.8777|14.8091|10'), { cursor: { keys: ['3.25'], rid: '42' } });
+    expect(page.text).toMatch(/> \$\d+::float8/);
+    expect(page.values).toContain('3.25');
   });
 
   it('ap on dates is relative to the `now` given, so the same request compiles the same way', () => {
@@ -129,7 +156,7 @@ describe('the shape of the SQL', () => {
 
   it('a policy predicate is ANDed in and binds its own values', () => {
     const q = compileSearch(parse('Observation', 'code=1'), { policy: (b, r) => `${r}.compartments @> array[${b.bind('Patient/7')}]::text[]` });
-    expect(q.text).toMatch(/and \(r\.compartments @> array\[\$\d+\]::text\[\]\)/);
+    expect(q.text).toMatch(/and \(p\.compartments @> array\[\$\d+\]::text\[\]\)/);
     expect(q.values).toContain('Patient/7');
     expectPlaceholdersMatch(q);
   });

@@ -5,6 +5,7 @@
  * tables, keyset paging on the sort keys plus rid. The caller's access policy arrives as a predicate.
  */
 import type { Filter, ParamFilter, SearchRequest, SortRule } from '../../fhir/search/request.js';
+import { EARTH_RADIUS_KM, type Near } from '../../fhir/search/values/near.js';
 import type { ParamType } from '../../fhir/search/registry.js';
 import type { PageCursor } from '../store.js';
 import { Binder } from './binder.js';
@@ -51,6 +52,7 @@ const KINDS: Partial<Record<ParamType, Kind>> = {
 /** The page query: rid, resource_type, id, content and the sort keys s0..sn, one row more than `count`. */
 export function compileSearch(req: SearchRequest, opts: CompileOptions = {}): CompiledQuery {
   const b = new Binder();
+  if (req.sort.length === 0) return pageByRid(b, req, opts);
   const where = whereClause(b, req, opts);
   const sorts = req.sort.map((s, n) => sortKey(b, s, `s${n}`));
   if (opts.cursor) where.push(keysetCondition(b, req.sort, sorts, opts.cursor));
@@ -60,6 +62,19 @@ export function compileSearch(req: SearchRequest, opts: CompileOptions = {}): Co
   const order = [...req.sort.map((s, n) => `${sorts[n]!.expr} ${s.descending ? 'desc' : 'asc'}${sorts[n]!.join ? ' nulls last' : ''}`), 'r.rid'].join(', ');
   const text = `select r.rid::text as rid, r.resource_type, r.id, r.content, r.compartments${keys} from resource r${joins} where ${where.join(' and ')} order by ${order} limit ${b.bind(req.count + 1)}`;
   return { text, values: b.values };
+}
+
+/**
+ * Without `_sort` a page is the first matching rids: found on indexes alone (resource_live and the
+ * index tables' value indexes, which carry rid), and only the page's own rows are then read in full.
+ * Reading every match's row to keep 21 made a common name prefix (400 matches of 10,000) 2× slower.
+ * The planner still picks the join order inside, from any filter's index.
+ */
+function pageByRid(b: Binder, req: SearchRequest, opts: CompileOptions): CompiledQuery {
+  const where = whereClause(b, req, opts, 'p');
+  if (opts.cursor) where.push(`p.rid > ${b.bind(opts.cursor.rid, 'bigint')}`);
+  const page = `select p.rid from resource p where ${where.join(' and ')} order by p.rid limit ${b.bind(req.count + 1)}`;
+  return { text: `select r.rid::text as rid, r.resource_type, r.id, r.content, r.compartments from resource r where r.rid in (${page}) order by r.rid`, values: b.values };
 }
 
 export function compileCount(req: SearchRequest, opts: CompileOptions = {}): CompiledQuery {
@@ -72,16 +87,16 @@ export function compileCount(req: SearchRequest, opts: CompileOptions = {}): Com
  * (redundant, since the rid decides the type), so the planner can drive a search from the
  * (resource_type, param, value) indexes instead of visiting each resource.
  */
-function whereClause(b: Binder, req: SearchRequest, opts: CompileOptions): string[] {
+function whereClause(b: Binder, req: SearchRequest, opts: CompileOptions, r = 'r'): string[] {
   const single = req.types.length === 1 ? b.bind(req.types[0]) : undefined;
-  const where = [single ? `r.resource_type = ${single}` : `r.resource_type = any(${b.bind(req.types, 'text[]')})`, 'not r.deleted'];
+  const where = [single ? `${r}.resource_type = ${single}` : `${r}.resource_type = any(${b.bind(req.types, 'text[]')})`, `not ${r}.deleted`];
   const ctx: Ctx = { b, now: opts.now ?? new Date(), ...(opts.policy ? { policy: opts.policy } : {}) };
-  for (const f of req.filters) where.push(filterSql(ctx, f, 'r', single ?? 'r.resource_type', 0));
-  if (opts.policy) where.push(`(${opts.policy(b, 'r')})`);
+  for (const f of req.filters) where.push(filterSql(ctx, f, r, single ?? `${r}.resource_type`, 0));
+  if (opts.policy) where.push(`(${opts.policy(b, r)})`);
   // The compartment scopes the matches only (not what _include adds).
-  if (req.compartment) where.push(`r.compartments @> array[${b.bind(req.compartment)}]::text[]`);
-  if (req.inCompartments === 'any') where.push(`r.compartments <> '{}'`);
-  else if (req.inCompartments) where.push(`r.compartments && ${b.bind(req.inCompartments, 'text[]')}`);
+  if (req.compartment) where.push(`${r}.compartments @> array[${b.bind(req.compartment)}]::text[]`);
+  if (req.inCompartments === 'any') where.push(`${r}.compartments <> '{}'`);
+  else if (req.inCompartments) where.push(`${r}.compartments && ${b.bind(req.inCompartments, 'text[]')}`);
   return where;
 }
 
@@ -156,6 +171,11 @@ function specialParamSql(b: Binder, f: ParamFilter, r: string, now: Date): strin
       );
       return `(${ors.join(' or ')})`;
     }
+    case 'near': {
+      // Location.position within the distance (haversine, as fhir/search/values/near.ts).
+      const ors = f.values.map((v) => (v.kind === 'near' ? `${distanceSql(b, r, v)} <= ${b.bind(v.km, 'float8')}` : 'false'));
+      return `(${ors.join(' or ')})`;
+    }
     case '_content':
     case '_text': {
       // jsonb's to_tsvector reads string values only, so JSON keys ("family", "system") are not words.
@@ -166,6 +186,19 @@ function specialParamSql(b: Binder, f: ParamFilter, r: string, now: Date): strin
     default:
       return undefined;
   }
+}
+
+/**
+ * The great-circle distance in km from a point to the resource's `position` (a Location), null when it
+ * has none. Read from the row's content: Locations are few (a region's catalogue), and a point query
+ * has no index to use without an extension such as PostGIS.
+ */
+function distanceSql(b: Binder, r: string, p: Near): string {
+  const lat = `(${r}.content::jsonb -> 'position' ->> 'latitude')::float8`;
+  const lon = `(${r}.content::jsonb -> 'position' ->> 'longitude')::float8`;
+  const pLat = b.bind(p.latitude, 'float8');
+  const pLon = b.bind(p.longitude, 'float8');
+  return `(2 * ${b.bind(EARTH_RADIUS_KM, 'float8')} * asin(least(1, sqrt(power(sin(radians(${lat} - ${pLat}) / 2), 2) + cos(radians(${pLat})) * cos(radians(${lat})) * power(sin(radians(${lon} - ${pLon}) / 2), 2)))))`;
 }
 
 const SORT_COLUMN: Partial<Record<ParamType, [string, string, string]>> = {
@@ -189,6 +222,7 @@ const SORT_CAST: Partial<Record<ParamType, string>> = { date: 'timestamptz', num
 function sortKey(b: Binder, s: SortRule, alias: string): { expr: string; join?: string } {
   if (s.def.code === '_id') return { expr: 'r.id' };
   if (s.def.code === '_lastUpdated') return { expr: 'r.last_updated' };
+  if (s.near) return { expr: distanceSql(b, 'r', s.near) };
   const col = SORT_COLUMN[s.def.type];
   if (!col) return { expr: 'null' };
   const agg = s.descending ? col[2] : col[1];
@@ -200,6 +234,7 @@ function sortKey(b: Binder, s: SortRule, alias: string): { expr: string; join?: 
 
 function sortCast(s: SortRule): string {
   if (s.def.code === '_lastUpdated') return 'timestamptz';
+  if (s.near) return 'float8';
   return SORT_CAST[s.def.type] ?? 'text';
 }
 

@@ -10,13 +10,21 @@ import { growthChartOperation } from './growth-chart.js';
 import { checkMissingOperation } from './monitoring-check-missing.js';
 import { enrollOperation } from './monitoring-enroll.js';
 import { chartOperation } from './observation-chart.js';
+import { listingOperations } from './listing.js';
 import { lastnOperation } from './observation-lastn.js';
 import { statsOperation } from './observation-stats.js';
 import { subscriptionEventsOperation } from './subscription-events.js';
 import { subscriptionStatusOperation } from './subscription-status.js';
 import type { OperationDef } from './operation.js';
+import { unitAccessLogOperation } from './auditevent-access-log.js';
+import { accessLogOperation } from './patient-access-log.js';
+import { contactSettingsOperation } from './patient-contact-settings.js';
+import { donationOperation } from './patient-donation.js';
+import { frikortOperation } from './patient-frikort.js';
+import { referralsOperation } from './patient-referrals.js';
 import { applyOperation } from './plan-apply.js';
 import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
-export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation, subscriptionStatusOperation, subscriptionEventsOperation, exportOperation];
+export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation,
+  referralsOperation, frikortOperation, contactSettingsOperation, donationOperation, accessLogOperation, unitAccessLogOperation, ...listingOperations, subscriptionStatusOperation, subscriptionEventsOperation, exportOperation];

@@ -29,9 +29,11 @@ export interface AuthenticateOptions {
   enabled: boolean;
   /** Paths (below the FHIR base) that need no token, e.g. `/metadata`. */
   open: readonly string[];
+  /** Whether a SMART grant was revoked (its tokens then stop working at once). */
+  revoked?: (grantId: string) => Promise<boolean>;
 }
 
-export const authenticate = ({ base, contextFor, lookup, tokens, enabled, open }: AuthenticateOptions): MiddlewareHandler =>
+export const authenticate = ({ base, contextFor, lookup, tokens, enabled, open, revoked }: AuthenticateOptions): MiddlewareHandler =>
   async function authenticate(c, next) {
     const path = new URL(c.req.url).pathname.slice(base.config.basePath.length) || '/';
     if (!enabled || open.includes(path)) {
@@ -46,6 +48,9 @@ export const authenticate = ({ base, contextFor, lookup, tokens, enabled, open }
       principal = await tokens.verify(m[1]!);
     } catch (err) {
       throw err instanceof FhirError ? challenge(err, 'invalid_token') : err;
+    }
+    if (principal.smart && revoked && (await revoked(principal.smart.grantId))) {
+      throw challenge(errors.unauthorized('The access token was revoked (the app lost its access, or its code or refresh token was used twice); log in again'), 'invalid_token');
     }
     const access = await resolveAccess(lookup, principal);
     c.set('fhir', contextFor(principal, access));
