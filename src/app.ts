@@ -19,6 +19,7 @@ import { baseSearchParameters, loadDefinitions } from './fhir/definitions.js';
 import { errors } from './fhir/error.js';
 import { createPageTokenCodec } from './fhir/page-token.js';
 import { createExtractor } from './fhir/search/extract.js';
+import { createFilterMatcher } from './fhir/subscriptions/filter-match.js';
 import { checkSearchParameterExpression } from './fhir/search/expression-check.js';
 import { createSearchRegistry } from './fhir/search/registry.js';
 import { checkRequiredBindings, warmUpBindings } from './fhir/terminology/bindings.js';
@@ -35,6 +36,8 @@ import { checkRulesAgainstForm } from './domain/triage/form-consistency.js';
 import { checkSubscription } from './domain/subscriptions/check.js';
 import { hideOthersSecrets, stampOwner } from './domain/subscriptions/owner.js';
 import { startSubscriptionWorker, type SubscriptionWorker } from './domain/subscriptions/worker.js';
+import { startExportWorker, type ExportWorker } from './domain/export/worker.js';
+import { cancelExport, exportFile, exportStatus } from './http/export-status.js';
 import { mountAuthRoutes, authUrls } from './http/auth/routes.js';
 import { smartConfiguration } from './http/auth/smart-configuration.js';
 import { appLogin } from './http/auth/urls.js';
@@ -55,6 +58,7 @@ import { createPgDb } from './store/db/pg.js';
 import { createPgliteDb } from './store/db/pglite.js';
 import { createPostgresStore } from './store/postgres-store.js';
 import { createSubscriptionQueue } from './store/subscription-queue.js';
+import { createExportJobs } from './store/export-jobs.js';
 import { createReindexer, recordReindexJobs, type Reindexer } from './store/reindex.js';
 import { createStatistics, type Statistics } from './store/statistics.js';
 import { serverKey } from './store/server-keys.js';
@@ -88,6 +92,8 @@ export interface Deps {
   statistics: Statistics;
   /** Delivers subscriptions (the outbox fan-out and the rest-hook deliveries of this process). */
   subscriptions: SubscriptionWorker;
+  /** Runs Bulk Data export jobs in the background of this process. */
+  exports: ExportWorker;
   /** Flushes the audit queue and closes the database. */
   close(): Promise<void>;
 }
@@ -134,6 +140,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   const audit = createAuditQueue((events: AuditEvent[]) => store.createMany(events).then(() => undefined), log);
   const repoDeps: RepositoryDeps = { store, config, validator, searchParams, resourceTypes: resourceTypeSet, audit, indexer, storedChecks: [checkRulesAgainstForm, checkResponseAgainstForm, checkSubscription], stamps: [stampOwner], redactions: [hideOthersSecrets] };
   const subscriptionQueue = createSubscriptionQueue(database);
+  const exportJobs = createExportJobs(database);
   const contextFor = (principal: Principal, access: Access): FhirContext => ({
     config,
     repo: createRepository(repoDeps, { principal, access }),
@@ -142,6 +149,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     resourceTypes: resourceTypeSet,
     pageTokens,
     subscriptions: subscriptionQueue,
+    exports: exportJobs,
     searchParams,
     principal,
     access,
@@ -164,6 +172,13 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     repoFor: (owner) => createRepository(repoDeps, { principal: owner.principal, access: owner.access, software: 'lots-subscriptions' }),
     log,
     options: { ...config.subscriptions, baseUrl: config.baseUrl },
+    match: createFilterMatcher(searchParams, indexer),
+  });
+  const exports = startExportWorker({
+    jobs: exportJobs,
+    repoFor: (principal, access) => createRepository(repoDeps, { principal, access }),
+    log,
+    options: { pollMs: config.exports.pollMs, pageSize: config.exports.pageSize, fileBytes: config.exports.fileBytes, leaseSeconds: 60 },
   });
   const deps: Deps = {
     config,
@@ -180,7 +195,9 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
     reindexer,
     statistics,
     subscriptions,
+    exports,
     async close() {
+      await exports.stop();
       await subscriptions.stop();
       await missingChecks.stop();
       await reindexer.stop();
@@ -257,7 +274,11 @@ export function createApp(deps: Deps): Hono {
   for (const path of [base, `${base}/*`]) {
     app.use(path, limit);
     app.use(path, auth);
-    app.all(path, fhir);
   }
+  // Bulk Data export status and files: behind the same authentication, outside the FHIR route table.
+  app.get(`${base}/bulkstatus/:id`, (c) => exportStatus(c, c.get('fhir')));
+  app.delete(`${base}/bulkstatus/:id`, (c) => cancelExport(c, c.get('fhir')));
+  app.get(`${base}/bulkstatus/:id/:file`, (c) => exportFile(c, c.get('fhir')));
+  for (const path of [base, `${base}/*`]) app.all(path, fhir);
   return app;
 }

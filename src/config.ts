@@ -35,6 +35,10 @@ const schema = z.object({
   LOTS_SUBSCRIPTION_POLL_MS: z.coerce.number().int().min(0).default(250),
   LOTS_SUBSCRIPTION_MAX_BACKOFF_SECONDS: z.coerce.number().min(0.01).max(3600).default(300),
   LOTS_SUBSCRIPTION_CONCURRENCY: z.coerce.number().int().min(1).max(1000).default(50),
+  LOTS_EXPORT_POLL_MS: z.coerce.number().int().min(0).default(500),
+  LOTS_EXPORT_PAGE_SIZE: z.coerce.number().int().min(1).max(5000).default(1000),
+  LOTS_EXPORT_FILE_BYTES: z.coerce.number().int().min(1).default(50 * 1024 * 1024),
+  LOTS_EXPORT_MIN_POLL_MS: z.coerce.number().int().min(0).default(1000),
   LOTS_VIDEO_LINK_PATTERN: z
     .string()
     .regex(/^https:\/\/[^\s{}]+.*\{room\}/, 'must be an https URL containing {room}')
@@ -106,6 +110,11 @@ export interface Config {
    * wait between attempts, and how many subscriptions one process delivers at once.
    */
   subscriptions: { pollMs: number; retryHours: number; maxBackoffSeconds: number; concurrency: number };
+  /**
+   * Bulk Data export (docs/export.md): how often an idle process looks for a job (0: it runs none), the
+   * page read at a time, the size at which an output file is split, and the least time between polls.
+   */
+  exports: { pollMs: number; pageSize: number; fileBytes: number; minPollMs: number };
   /** Origins browsers may call the API from: any (`*`), none (`off`), or those listed. */
   corsOrigins: '*' | 'off' | string[];
   /** Högkostnadsskydd (docs/citizen.md): the region's own cap in kr when lower than the national one. */
@@ -169,6 +178,7 @@ export function loadConfig(env: Record<string, string | undefined> = process.env
       maxBackoffSeconds: s.LOTS_SUBSCRIPTION_MAX_BACKOFF_SECONDS,
       concurrency: s.LOTS_SUBSCRIPTION_CONCURRENCY,
     },
+    exports: { pollMs: s.LOTS_EXPORT_POLL_MS, pageSize: s.LOTS_EXPORT_PAGE_SIZE, fileBytes: s.LOTS_EXPORT_FILE_BYTES, minPollMs: s.LOTS_EXPORT_MIN_POLL_MS },
     corsOrigins: s.LOTS_CORS_ORIGINS === '*' || s.LOTS_CORS_ORIGINS === 'off' ? s.LOTS_CORS_ORIGINS : s.LOTS_CORS_ORIGINS.split(',').map((o) => o.trim()),
     ...(s.LOTS_CLIENT ? { cliClient: splitCredentials(s.LOTS_CLIENT) } : {}),
   };

@@ -31,6 +31,7 @@ export type IssueType =
   | 'timeout'
   | 'transient'
   | 'too-costly'
+  | 'throttled'
   | 'informational';
 
 export type Severity = 'fatal' | 'error' | 'warning' | 'information';

@@ -331,3 +331,50 @@ export interface SubscriptionQueue {
   settle(subscriptionId: string, owner: string, outcome: DeliveryOutcome): Promise<void>;
   state(subscriptionId: string): Promise<SubscriptionState | undefined>;
 }
+
+// Bulk Data export (store/export-jobs.ts; domain/export uses it through this contract)
+
+export type ExportStatus = 'accepted' | 'in-progress' | 'completed' | 'failed' | 'cancelled';
+
+export interface ExportJob {
+  id: string;
+  ownerKey: string;
+  /** The requester as the job runs them (principal and access, serialised by domain/export). */
+  owner: unknown;
+  request: string;
+  params: unknown;
+  transactionTime: string;
+  status: ExportStatus;
+  cursor: unknown;
+  resources: number;
+  error?: string;
+  lastPolledAt?: string;
+}
+
+export interface ExportFile {
+  resourceType: string;
+  fileNo: number;
+  count: number;
+}
+
+export interface ExportJobs {
+  create(job: Pick<ExportJob, 'id' | 'ownerKey' | 'owner' | 'request' | 'params' | 'transactionTime'>): Promise<void>;
+  get(id: string): Promise<ExportJob | undefined>;
+  /** Records a poll; returns the time of the previous one (for 429 on polling too often). */
+  polled(id: string): Promise<string | undefined>;
+  /** Leases the oldest job that is waiting (or whose lease ran out) for `seconds`. */
+  claim(owner: string, seconds: number): Promise<ExportJob | undefined>;
+  /**
+   * Stores a chunk of NDJSON and moves the cursor in one transaction, renewing the lease; false when
+   * the lease is lost (the job was cancelled or taken over): stop.
+   */
+  saveChunk(id: string, owner: string, chunk: { resourceType: string; fileNo: number; count: number; content: string } | undefined, cursor: unknown, seconds: number): Promise<boolean>;
+  finish(id: string, owner: string, status: 'completed' | 'failed', error?: string): Promise<void>;
+  /** Releases the lease without finishing (a graceful stop: another process resumes). */
+  release(id: string, owner: string): Promise<void>;
+  /** Cancels and deletes the job and its files; false when there was none. */
+  cancel(id: string): Promise<boolean>;
+  files(id: string): Promise<ExportFile[]>;
+  /** The chunks of one output file, in order. */
+  fileChunks(id: string, resourceType: string, fileNo: number): AsyncIterable<string>;
+}

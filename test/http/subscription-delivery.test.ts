@@ -4,6 +4,10 @@
  * contents; `$status` and `$events` replay; header secrets stay with their owner.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UNRESTRICTED } from '../../src/auth/principal.js';
+import { startSubscriptionWorker } from '../../src/domain/subscriptions/worker.js';
+import { silentLogger } from '../../src/log.js';
+import { createSubscriptionQueue } from '../../src/store/subscription-queue.js';
 import { startReceiver, type Receiver } from '../support/receiver.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
 import { IG, subscription } from '../support/subscriptions.js';
@@ -12,7 +16,7 @@ let t: TestApp;
 
 beforeAll(async () => {
   t = await createTestApp({ LOTS_SUBSCRIPTION_POLL_MS: '50', LOTS_SUBSCRIPTION_MAX_BACKOFF_SECONDS: '0.2' });
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await t?.close();
 });
@@ -159,6 +163,37 @@ describe('header secrets', () => {
       expect(patched.status).toBe(422);
       expect(patched.body.issue[0].code).toBe('invalid');
     } finally {
+      await hook.close();
+    }
+  }, 60_000);
+});
+
+describe('two delivering processes on one database', () => {
+  it('deliver each event once, in order', async () => {
+    const hook = await startReceiver();
+    // A second worker with its own lease identity, sharing the outbox and the subscriptions.
+    const second = startSubscriptionWorker({
+      queue: createSubscriptionQueue(t.deps.db),
+      server: t.deps.fhir.repo.asServer({ onBehalfOf: UNRESTRICTED, software: 'lots-subscriptions' }),
+      repoFor: (owner) => t.deps.contextFor(owner.principal, owner.access).repo,
+      log: silentLogger,
+      options: { pollMs: 20, retryHours: 24, maxBackoffSeconds: 0.2, concurrency: 50, baseUrl: 'http://localhost:8080/fhir' },
+    });
+    try {
+      const ids: string[] = [];
+      for (let i = 0; i < 3; i++) ids.push(await subscribe(subscription('resource-changed', hook.url, { filters: ['Observation?code=http://example.org/codes|twice'], extra: [{ url: `${IG}/backport-max-count`, valuePositiveInt: 2 }] })));
+      for (const id of ids) await active(id);
+      await write('twice', 12);
+      const numbers = (id: string) =>
+        hook.received
+          .filter((x) => x.body.entry[0].resource.parameter[0].valueReference.reference === `Subscription/${id}`)
+          .flatMap((x) => x.body.entry[0].resource.parameter.filter((p: any) => p.name === 'notification-event'))
+          .map((p: any) => Number(p.part[0].valueString));
+      await hook.waitFor(() => ids.every((id) => numbers(id).length >= 12));
+      await new Promise((ok) => setTimeout(ok, 500));
+      for (const id of ids) expect(numbers(id)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+    } finally {
+      await second.stop();
       await hook.close();
     }
   }, 60_000);

@@ -17,7 +17,7 @@ beforeAll(async () => {
   // The loop runs by itself (as in production), quickly so that the suite is short.
   t = await createTestApp({ LOTS_SUBSCRIPTION_POLL_MS: '50', LOTS_SUBSCRIPTION_MAX_BACKOFF_SECONDS: '0.2' });
   hook = await startReceiver();
-}, 60_000);
+}, 180_000);
 afterAll(async () => {
   await t?.close();
   await hook?.close();
@@ -125,4 +125,23 @@ describe('rest-hook delivery', () => {
       await r.close();
     }
   }, 60_000);
+});
+
+describe('a change in the same fan-out as the Subscription it is for', () => {
+  it('is an event of it (the first subscription of a server included)', async () => {
+    const quiet = await createTestApp({ LOTS_SUBSCRIPTION_POLL_MS: '0' });
+    const r = await startReceiver();
+    try {
+      const sub = await quiet.request('POST', 'Subscription', { body: subscription('resource-changed', r.url, { filters: ['Observation?code=http://example.org/codes|same-batch'] }) });
+      expect(sub.status).toBe(201);
+      const obs = { resourceType: 'Observation', status: 'final', code: { coding: [{ system: 'http://example.org/codes', code: 'same-batch' }] } };
+      expect((await quiet.request('POST', 'Observation', { body: obs })).status).toBe(201);
+      await quiet.deps.subscriptions.drain();
+      await quiet.deps.subscriptions.drain();
+      expect(r.eventNumbers()).toEqual([1]);
+    } finally {
+      await r.close();
+      await quiet.close();
+    }
+  }, 180_000);
 });

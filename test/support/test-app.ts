@@ -113,6 +113,7 @@ export async function createTestApp(env: Record<string, string> = {}, options: {
       return { status: res.status, headers: res.headers, text, body: parsed };
     },
     async close() {
+      await deps.exports.stop();
       await deps.subscriptions.stop();
       await deps.reindexer.stop();
       await deps.statistics.stop();

@@ -6,6 +6,9 @@
  */
 import type { Resource, Subscription } from '@medplum/fhirtypes';
 import { filtersName, matchesFilters, readSubscription, type SubscriptionSpec } from '../../fhir/subscriptions/backport.js';
+
+/** Whether a resource meets filters; default @medplum/core's matcher (the worker passes a faster one). */
+export type FilterMatch = (resource: Resource, filters: readonly string[]) => boolean;
 import type { AccessFilter, FanOutDecision, ResourceChange, SubscriptionState } from '../../store/store.js';
 import { ownerFilter, ownerOf } from './owner.js';
 import { topicOf, type Topic } from './topics.js';
@@ -17,7 +20,7 @@ interface Live {
   access: AccessFilter | undefined;
 }
 
-export function decideFanOut(changes: readonly ResourceChange[], states: readonly SubscriptionState[]): FanOutDecision {
+export function decideFanOut(changes: readonly ResourceChange[], states: readonly SubscriptionState[], match: FilterMatch = matchesFilters): FanOutDecision {
   const decision: FanOutDecision = { states: [], events: [] };
   const live = new Map<string, Live>();
   const status = new Map(states.map((s) => [s.subscriptionId, s.status]));
@@ -32,18 +35,18 @@ export function decideFanOut(changes: readonly ResourceChange[], states: readonl
     const focus = after ?? before;
     if (!focus) continue;
     for (const l of live.values()) {
-      if (!applies(l, focus, before, after)) continue;
+      if (!applies(l, focus, before, after, match)) continue;
       decision.events.push({ subscriptionId: l.id, change: c, ...(l.access ? { access: l.access } : {}) });
     }
   }
   return decision;
 }
 
-function applies(l: Live, focus: Resource, before: Resource | undefined, after: Resource | undefined): boolean {
+function applies(l: Live, focus: Resource, before: Resource | undefined, after: Resource | undefined, match: FilterMatch): boolean {
   const types = l.topic.resourceTypes;
   if (!types.includes('*') && !types.includes(focus.resourceType)) return false;
   if (l.topic.needsFilter && !filtersName(focus.resourceType, l.spec.filters)) return false;
-  return l.topic.trigger(before, after) && matchesFilters(focus, l.spec.filters);
+  return l.topic.trigger(before, after) && match(focus, l.spec.filters);
 }
 
 function liveOf(s: Subscription): Live | undefined {

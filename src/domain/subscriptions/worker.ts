@@ -13,7 +13,7 @@ import { notificationBundle, readSubscription, type NotificationEvent, type Noti
 import type { Logger } from '../../log.js';
 import type { DeliveryOutcome, SubscriptionQueue, SubscriptionState } from '../../store/store.js';
 import type { Repository, ServerRepository } from '../repository.js';
-import { decideFanOut } from './fan-out.js';
+import { decideFanOut, type FilterMatch } from './fan-out.js';
 import { ownerOf, type Owner } from './owner.js';
 
 export interface SubscriptionOptions {
@@ -35,6 +35,8 @@ export interface SubscriptionDeps {
   repoFor(owner: Owner): Repository;
   log: Logger;
   options: SubscriptionOptions;
+  /** The filter matcher (default @medplum/core's; the app passes one on the index entries). */
+  match?: FilterMatch;
 }
 
 const FAN_OUT_BATCH = 1000;
@@ -58,7 +60,7 @@ export function startSubscriptionWorker(deps: SubscriptionDeps): SubscriptionWor
   let round: Promise<void> = Promise.resolve();
 
   const fanOut = async () => {
-    while (!stopped && (await deps.queue.fanOut(FAN_OUT_BATCH, decideFanOut)) === FAN_OUT_BATCH);
+    while (!stopped && (await deps.queue.fanOut(FAN_OUT_BATCH, (changes, states) => decideFanOut(changes, states, deps.match))) === FAN_OUT_BATCH);
   };
   const tick = async () => {
     await fanOut();

@@ -77,6 +77,8 @@ export interface SearchRequest {
   types: string[];
   /** A compartment search (or $everything): only resources in this compartment, e.g. `Patient/123`. */
   compartment?: string;
+  /** Only resources in one of these patient compartments (`Patient/x`), or in any (`'any'`): Bulk Data export. */
+  inCompartments?: readonly string[] | 'any';
   filters: Filter[];
   sort: SortRule[];
   count: number;

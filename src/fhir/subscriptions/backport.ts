@@ -143,8 +143,20 @@ export function statusParameters(n: Omit<NotificationInput, 'content' | 'baseUrl
 export function matchesFilters(resource: Resource, filters: readonly string[]): boolean {
   return filters.every((f) => {
     const [type] = f.split('?', 1);
-    return type !== resource.resourceType || matchesSearchRequest(resource, parseSearchRequest(f));
+    return type !== resource.resourceType || matchesSearchRequest(resource, parsedFilter(f));
   });
+}
+
+// Filters are few and repeat for every change: parse each once.
+const PARSED = new Map<string, ReturnType<typeof parseSearchRequest>>();
+function parsedFilter(f: string): ReturnType<typeof parseSearchRequest> {
+  let parsed = PARSED.get(f);
+  if (!parsed) {
+    if (PARSED.size > 10_000) PARSED.clear();
+    parsed = parseSearchRequest(f);
+    PARSED.set(f, parsed);
+  }
+  return parsed;
 }
 
 /** Whether some filter names the type (the generic topic fires only for the types it is asked about). */

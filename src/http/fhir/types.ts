@@ -3,7 +3,7 @@
  * A FHIR request and response, independent of Hono: the interactions take and return these, so batch
  * and transaction entries re-dispatch through the same code as HTTP requests.
  */
-import type { SubscriptionQueue } from '../../store/store.js';
+import type { ExportJobs, SubscriptionQueue } from '../../store/store.js';
 import type { Resource } from '@medplum/fhirtypes';
 import type { PageTokenCodec } from '../../fhir/page-token.js';
 import type { DomainContext } from '../../domain/context.js';
@@ -52,6 +52,8 @@ export interface FhirContext extends DomainContext {
   pageTokens: PageTokenCodec;
   /** Subscription delivery state and events (`$status`, `$events`). */
   subscriptions: SubscriptionQueue;
+  /** Bulk Data export jobs and their files (`$export`). */
+  exports: ExportJobs;
 }
 
 export type Interaction = (ctx: FhirContext, req: FhirRequest, match: RouteMatch) => Promise<FhirResponse>;

@@ -95,6 +95,8 @@ function whereClause(b: Binder, req: SearchRequest, opts: CompileOptions, r = 'r
   if (opts.policy) where.push(`(${opts.policy(b, r)})`);
   // The compartment scopes the matches only (not what _include adds).
   if (req.compartment) where.push(`${r}.compartments @> array[${b.bind(req.compartment)}]::text[]`);
+  if (req.inCompartments === 'any') where.push(`${r}.compartments <> '{}'`);
+  else if (req.inCompartments) where.push(`${r}.compartments && ${b.bind(req.inCompartments, 'text[]')}`);
   return where;
 }
 

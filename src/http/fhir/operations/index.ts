@@ -6,6 +6,7 @@ import { bookingOperations } from './booking.js';
 import { casesOperations } from './cases.js';
 import { catalogueOperations } from './catalogue.js';
 import { everythingOperation } from './everything.js';
+import { exportOperation } from './export.js';
 import { growthChartOperation } from './growth-chart.js';
 import { loginStatsOperation } from './login-stats.js';
 import { checkMissingOperation } from './monitoring-check-missing.js';
@@ -28,4 +29,4 @@ import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
 export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation,
-  referralsOperation, frikortOperation, contactSettingsOperation, donationOperation, accessLogOperation, unitAccessLogOperation, ...listingOperations, subscriptionStatusOperation, subscriptionEventsOperation, loginStatsOperation, ...catalogueOperations];
+  referralsOperation, frikortOperation, contactSettingsOperation, donationOperation, accessLogOperation, unitAccessLogOperation, ...listingOperations, subscriptionStatusOperation, subscriptionEventsOperation, loginStatsOperation, ...catalogueOperations, exportOperation];

@@ -50,6 +50,7 @@ describe('definitionOf', () => {
       'Subscription $status': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status',
       'Subscription $events': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events',
       '* $login-stats': `${lots}/Resource-login-stats`,
+      'Patient $export': 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export',
     });
   });
 });
