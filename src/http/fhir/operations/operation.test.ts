@@ -46,6 +46,10 @@ describe('definitionOf', () => {
       'EpisodeOfCare $confirm-listing': `${lots}/EpisodeOfCare-confirm-listing`,
       'Subscription $status': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status',
       'Subscription $events': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events',
+      'Encounter $open-contact': `${lots}/Encounter-open-contact`,
+      'Encounter $assess': `${lots}/Encounter-assess`,
+      'Encounter $close-contact': `${lots}/Encounter-close-contact`,
+      'Encounter $advice-report': `${lots}/Encounter-advice-report`,
     });
   });
 });

@@ -1,0 +1,177 @@
+import { readFileSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { responseFor, type Answers } from '../support/triage-scenarios.js';
+import { createTestApp, type TestApp } from '../support/test-app.js';
+
+/**
+ * Rådgivningsstöd (issue 23): the 1177 nurse's contact on the phone and from a 1177 direkt chat, the
+ * assessment with the rules' suggestion and the nurse's final level, and the overrule report.
+ */
+const region = JSON.parse(readFileSync(new URL('../../seed/10-region.json', import.meta.url), 'utf8'));
+const triageSeed = JSON.parse(readFileSync(new URL('../../seed/40-triage.json', import.meta.url), 'utf8'));
+
+let t: TestApp;
+const tokens = {} as Record<'sven' | 'tolvan' | 'sara' | 'receptionist' | 'karin', string>;
+
+const parts = (body: any, name: string): any[] => (body.parameter ?? []).filter((p: any) => p.name === name);
+const part = (p: any, name: string): any => (p.part ?? []).find((x: any) => x.name === name);
+const params = (...parameter: unknown[]) => ({ resourceType: 'Parameters', parameter });
+const codes = (res: any): string[] => (res.body.issue ?? []).map((i: any) => i.code);
+const count = async (type: string) => (await t.request('GET', `${type}?_summary=count`)).body.total as number;
+
+const cough: Answers = { reason: 'cough', days: 7, fever: false, pain: 1, breathing: false, chestPain: false, bleeding: false, health: 'good' };
+const breathing: Answers = { reason: 'dyspnea', days: 1, fever: false, pain: 2, breathing: true, chestPain: false, bleeding: false, health: 'fair' };
+
+async function openPhone(patient: string, token = tokens.sara) {
+  return t.request('POST', 'Encounter/$open-contact', { body: params({ name: 'channel', valueCode: 'phone' }, { name: 'patient', valueReference: { reference: patient } }), token });
+}
+
+beforeAll(async () => {
+  t = await createTestApp();
+  expect((await t.request('POST', '', { body: region })).status).toBe(200);
+  expect((await t.request('POST', '', { body: triageSeed })).status).toBe(200);
+  tokens.sven = await t.citizenToken('195009072553');
+  tokens.tolvan = await t.citizenToken('191212121212');
+  tokens.sara = await t.staffToken('SE2321000065-P000000000204', ['rad-1177'], ['nurse']);
+  tokens.receptionist = await t.staffToken('SE2321000065-P000000000299', ['rad-1177'], ['arendemottagare']);
+  tokens.karin = await t.staffToken('SE2321000065-P000000000203', ['vc-teleborg'], ['arendehanterare']);
+});
+
+afterAll(async () => {
+  await t?.close();
+});
+
+describe('a phone contact', () => {
+  let encounter: any;
+
+  it('a nurse of the advice unit opens it: an in-progress virtual Encounter with her PractitionerRole, held by a Task of the unit', async () => {
+    const res = await openPhone('Patient/sven-oberg');
+    expect(res.status, res.text).toBe(201);
+    encounter = parts(res.body, 'contact')[0].resource;
+    expect(encounter).toMatchObject({
+      status: 'in-progress',
+      class: { code: 'VR' },
+      type: [{ coding: [{ code: 'phone' }] }],
+      subject: { reference: 'Patient/sven-oberg' },
+      serviceProvider: { reference: 'Organization/rad-1177' },
+      participant: [{ individual: { reference: 'PractitionerRole/sara-ek-rad-1177' } }],
+    });
+    expect(encounter.period.start).toBeTruthy();
+    const task = parts(res.body, 'task')[0].resource;
+    expect(task).toMatchObject({ status: 'in-progress', owner: { reference: 'Organization/rad-1177' }, encounter: { reference: `Encounter/${encounter.id}` } });
+    expect((await t.request('GET', `Encounter/${encounter.id}`, { token: tokens.sara })).status).toBe(200);
+  });
+
+  it('only a nurse of the advice unit opens a contact, and a refused one writes nothing', async () => {
+    const before = [await count('Encounter'), await count('Task')];
+    for (const token of [tokens.receptionist, tokens.karin, tokens.sven]) expect((await openPhone('Patient/sven-oberg', token)).status).toBe(403);
+    expect([await count('Encounter'), await count('Task')]).toEqual(before);
+  });
+
+  it('rejects a contact without exactly one of patient, chat or anonymous', async () => {
+    const res = await t.request('POST', 'Encounter/$open-contact', { body: params({ name: 'channel', valueCode: 'phone' }), token: tokens.sara });
+    expect(res.status).toBe(400);
+    expect(codes(res)).toContain('invalid');
+    expect((await t.request('POST', 'Encounter/$open-contact', { body: params({ name: 'channel', valueCode: 'fax' }, { name: 'anonymous', valueBoolean: true }), token: tokens.sara })).status).toBe(400);
+  });
+
+  it('$assess gives the rules\' suggestion with the deciding rule; the nurse\'s level is final', async () => {
+    const res = await t.request('POST', `Encounter/${encounter.id}/$assess`, { body: params({ name: 'response', resource: responseFor(cough, 'Patient/sven-oberg') }), token: tokens.sara });
+    expect(res.status, res.text).toBe(200);
+    const suggestion = parts(res.body, 'suggestion')[0];
+    expect(part(suggestion, 'level').valueCoding.code).toBe('self-care');
+    expect(part(part(suggestion, 'rule'), 'id').valueString).toBe('self-care-cough');
+    expect(parts(res.body, 'overruled')[0].valueBoolean).toBe(false);
+    const assessment = parts(res.body, 'assessment')[0].resource;
+    expect(assessment).toMatchObject({ resourceType: 'RiskAssessment', encounter: { reference: `Encounter/${encounter.id}` }, prediction: [{ outcome: { coding: [{ code: 'self-care' }] } }] });
+  });
+
+  it('overruling the rules without a reason is refused; with a reason it is stored, as a new version of the assessment', async () => {
+    const body = (extra: unknown[]) => params({ name: 'response', resource: responseFor(cough, 'Patient/sven-oberg') }, { name: 'level', valueCode: 'book' }, ...extra);
+    const refused = await t.request('POST', `Encounter/${encounter.id}/$assess`, { body: body([]), token: tokens.sara });
+    expect(refused.status).toBe(422);
+    expect(codes(refused)).toContain('required');
+    const res = await t.request('POST', `Encounter/${encounter.id}/$assess`, { body: body([{ name: 'reason', valueString: 'Hostat i en vecka och röker: bör lyssnas på.' }]), token: tokens.sara });
+    expect(res.status, res.text).toBe(200);
+    expect(parts(res.body, 'overruled')[0].valueBoolean).toBe(true);
+    const assessment = parts(res.body, 'assessment')[0].resource;
+    expect(assessment.meta.versionId).toBe('2');
+    expect(assessment.prediction[0]).toMatchObject({ outcome: { coding: [{ code: 'book' }] }, rationale: 'Hostat i en vecka och röker: bör lyssnas på.' });
+    const stored = await t.request('GET', `RiskAssessment?encounter=Encounter/${encounter.id}`, { token: tokens.sara });
+    expect(stored.body.entry).toHaveLength(1);
+  });
+
+  it('closing finishes the contact with its end time and completes its Task; a closed contact is not assessed again', async () => {
+    const res = await t.request('POST', `Encounter/${encounter.id}/$close-contact`, { body: params(), token: tokens.sara });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.status).toBe('finished');
+    expect(res.body.period.end).toBeTruthy();
+    const tasks = await t.request('GET', `Task?encounter=Encounter/${encounter.id}`);
+    expect(tasks.body.entry[0].resource.status).toBe('completed');
+    const again = await t.request('POST', `Encounter/${encounter.id}/$assess`, { body: params({ name: 'response', resource: responseFor(cough, 'Patient/sven-oberg') }), token: tokens.sara });
+    expect([404, 409]).toContain(again.status);
+  });
+});
+
+describe('a contact from a 1177 direkt chat', () => {
+  it('answers the chat, carries the citizen\'s answers over, and links the chat Task', async () => {
+    const triage = await t.request('POST', 'QuestionnaireResponse/$triage', { body: params({ name: 'response', resource: responseFor(breathing, 'Patient/tolvan') }), token: tokens.tolvan });
+    expect(triage.status, triage.text).toBe(200);
+    const chatTask = parts(triage.body, 'followUp').map((p) => p.resource).find((r) => r.resourceType === 'Task');
+    const citizenResponse = parts(triage.body, 'response')[0].valueReference.reference;
+
+    const opened = await t.request('POST', 'Encounter/$open-contact', { body: params({ name: 'channel', valueCode: 'chat' }, { name: 'chat', valueReference: { reference: `Task/${chatTask.id}` } }), token: tokens.sara });
+    expect(opened.status, opened.text).toBe(201);
+    const encounter = parts(opened.body, 'contact')[0].resource;
+    expect(encounter).toMatchObject({ subject: { reference: 'Patient/tolvan' }, type: [{ coding: [{ code: 'chat' }] }] });
+    expect(parts(opened.body, 'task')[0].resource).toMatchObject({ id: chatTask.id, encounter: { reference: `Encounter/${encounter.id}` } });
+
+    // The same chat is answered in one contact only.
+    const twice = await t.request('POST', 'Encounter/$open-contact', { body: params({ name: 'channel', valueCode: 'chat' }, { name: 'chat', valueReference: { reference: `Task/${chatTask.id}` } }), token: tokens.sara });
+    expect(twice.status).toBe(409);
+
+    // The nurse asks about pain only; everything else comes from the citizen's response.
+    const pain = { resourceType: 'QuestionnaireResponse', status: 'completed', subject: { reference: 'Patient/tolvan' }, item: responseFor({ ...breathing, pain: 3 }, 'Patient/tolvan').item!.filter((i) => i.linkId === 'pain') };
+    const res = await t.request('POST', `Encounter/${encounter.id}/$assess`, { body: params({ name: 'response', resource: pain }, { name: 'level', valueCode: 'emergency' }, { name: 'reason', valueString: 'Andas med tydlig ansträngning i telefon.' }), token: tokens.sara });
+    expect(res.status, res.text).toBe(200);
+    expect(parts(res.body, 'carriedFrom')[0].valueReference.reference).toBe(citizenResponse);
+    const suggestion = parts(res.body, 'suggestion')[0];
+    expect(part(suggestion, 'level').valueCoding.code).toBe('chat');
+    expect(part(part(suggestion, 'rule'), 'id').valueString).toBe('chat-breathing');
+    const response = parts(res.body, 'response')[0].resource;
+    expect(response.item.find((i: any) => i.linkId === 'breathing-difficulty').answer[0].valueBoolean).toBe(true);
+    expect(response.item.find((i: any) => i.linkId === 'pain').answer[0].valueInteger).toBe(3);
+    expect(parts(res.body, 'level')[0].valueCoding.code).toBe('emergency');
+  });
+});
+
+describe('an anonymous caller', () => {
+  it('is a tagged Patient with the estimated birth date, so the rules can run', async () => {
+    const res = await t.request('POST', 'Encounter/$open-contact', { body: params({ name: 'channel', valueCode: 'phone' }, { name: 'anonymous', valueBoolean: true }, { name: 'birthDate', valueDate: '1980-01-01' }), token: tokens.sara });
+    expect(res.status, res.text).toBe(201);
+    const patient = parts(res.body, 'patient')[0].resource;
+    expect(patient).toMatchObject({ birthDate: '1980-01-01', meta: { tag: [{ code: 'anonymous-caller' }] } });
+    const encounter = parts(res.body, 'contact')[0].resource;
+    const assessed = await t.request('POST', `Encounter/${encounter.id}/$assess`, { body: params({ name: 'response', resource: responseFor(cough, `Patient/${patient.id}`) }), token: tokens.sara });
+    expect(assessed.status, assessed.text).toBe(200);
+  });
+});
+
+describe('the overrule report', () => {
+  it('counts assessments and overrules per rule and month, to which level', async () => {
+    const month = new Date().toLocaleDateString('sv-SE', { timeZone: 'Europe/Stockholm' }).slice(0, 7);
+    const res = await t.request('GET', `Encounter/$advice-report?from=${month}&to=${month}`, { token: tokens.receptionist });
+    expect(res.status, res.text).toBe(200);
+    const rows = parts(res.body, 'row').map((r: any) => ({ month: part(r, 'month').valueString, rule: part(r, 'rule').valueString, assessed: part(r, 'assessed').valueInteger, overruled: part(r, 'overruled').valueInteger }));
+    expect(rows).toContainEqual({ month, rule: 'self-care-cough', assessed: 2, overruled: 1 });
+    expect(rows).toContainEqual({ month, rule: 'chat-breathing', assessed: 1, overruled: 1 });
+  });
+
+  it('is for the advice unit, and takes months', async () => {
+    expect((await t.request('GET', 'Encounter/$advice-report?from=2026-01&to=2026-02', { token: tokens.karin })).status).toBe(403);
+    expect((await t.request('GET', 'Encounter/$advice-report?from=2026-01&to=2026-02', { token: tokens.sven })).status).toBe(403);
+    const bad = await t.request('GET', 'Encounter/$advice-report?from=2026-13&to=2026-02', { token: tokens.sara });
+    expect(bad.status).toBe(400);
+    expect(codes(bad)).toContain('invalid');
+  });
+});
