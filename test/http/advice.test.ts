@@ -9,6 +9,7 @@ import { createTestApp, type TestApp } from '../support/test-app.js';
  */
 const region = JSON.parse(readFileSync(new URL('../../seed/10-region.json', import.meta.url), 'utf8'));
 const triageSeed = JSON.parse(readFileSync(new URL('../../seed/40-triage.json', import.meta.url), 'utf8'));
+const adviceOperations = JSON.parse(readFileSync(new URL('../../seed/90-advice-operations.json', import.meta.url), 'utf8'));
 
 let t: TestApp;
 const tokens = {} as Record<'sven' | 'tolvan' | 'sara' | 'receptionist' | 'karin', string>;
@@ -30,6 +31,8 @@ beforeAll(async () => {
   t = await createTestApp();
   expect((await t.request('POST', '', { body: region })).status).toBe(200);
   expect((await t.request('POST', '', { body: triageSeed })).status).toBe(200);
+  const ops = await t.request('POST', '', { body: adviceOperations });
+  expect(ops.status, ops.text).toBe(200);
   tokens.sven = await t.citizenToken('195009072553');
   tokens.tolvan = await t.citizenToken('191212121212');
   tokens.sara = await t.staffToken('SE2321000065-P000000000204', ['rad-1177'], ['nurse']);
@@ -39,6 +42,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await t?.close();
+});
+
+describe('the operations', () => {
+  it('are declared in the CapabilityStatement, each with its OperationDefinition served', async () => {
+    const meta = await t.request('GET', 'metadata');
+    const encounter = meta.body.rest[0].resource.find((r: any) => r.type === 'Encounter');
+    const declared: string[] = (encounter.operation ?? []).map((o: any) => o.definition);
+    expect(declared.map((d) => d.split('/').pop())).toEqual(expect.arrayContaining(['Encounter-open-contact', 'Encounter-assess', 'Encounter-close-contact', 'Encounter-advice-report']));
+    for (const url of declared.filter((d) => d.startsWith('https://lots.example/'))) expect((await t.request('GET', `OperationDefinition?url=${url}`)).body.entry, url).toHaveLength(1);
+  });
 });
 
 describe('a phone contact', () => {
