@@ -56,6 +56,7 @@ describe('the operations', () => {
 
 describe('a phone contact', () => {
   let encounter: any;
+  let note: any;
 
   it('a nurse of the advice unit opens it: an in-progress virtual Encounter with her PractitionerRole, held by a Task of the unit', async () => {
     const res = await openPhone('Patient/sven-oberg');
@@ -112,6 +113,36 @@ describe('a phone contact', () => {
     expect(assessment.prediction[0]).toMatchObject({ outcome: { coding: [{ code: 'book' }] }, rationale: 'Hostat i en vecka och röker: bör lyssnas på.' });
     const stored = await t.request('GET', `RiskAssessment?encounter=Encounter/${encounter.id}`, { token: tokens.sara });
     expect(stored.body.entry).toHaveLength(1);
+  });
+
+  it('signing writes the rådgivningsanteckning from the contact, attested by the nurse\'s PractitionerRole; the citizen reads it', async () => {
+    const res = await t.request('POST', `Encounter/${encounter.id}/$sign-note`, { body: params({ name: 'referral', valueString: 'Besök på vårdcentralen inom en vecka.' }), token: tokens.sara });
+    expect(res.status, res.text).toBe(201);
+    note = res.body;
+    expect(note).toMatchObject({ status: 'final', type: { coding: [{ code: 'radgivningsanteckning' }] }, subject: { reference: 'Patient/sven-oberg' }, attester: [{ mode: 'legal', party: { reference: 'PractitionerRole/sara-ek-rad-1177' } }] });
+    const sections = Object.fromEntries(note.section.map((s: any) => [s.code.coding[0].code, s.text.div]));
+    expect(Object.keys(sections)).toEqual(['reason', 'assessment', 'referral']);
+    expect(sections.reason).toContain('Hosta');
+    expect(sections.assessment).toContain('self-care-cough');
+    expect(sections.assessment).toContain('röker');
+    expect((await t.request('GET', `Composition/${note.id}`, { token: tokens.sven })).status).toBe(200);
+    expect((await t.request('GET', `Composition/${note.id}`, { token: tokens.tolvan })).status).toBe(404);
+    const twice = await t.request('POST', `Encounter/${encounter.id}/$sign-note`, { body: params(), token: tokens.sara });
+    expect(twice.status).toBe(409);
+  });
+
+  it('a signed note is read-only: a PUT is refused and nothing changes; an amendment is a new signed version with the reason', async () => {
+    const put = await t.request('PUT', `Composition/${note.id}`, { body: { ...note, section: note.section.slice(0, 1) }, token: tokens.sara });
+    expect(put.status).toBe(422);
+    expect(codes(put)).toContain('business-rule');
+    expect((await t.request('GET', `Composition/${note.id}`, { token: tokens.sara })).body.meta.versionId).toBe('1');
+    const amend = await t.request('POST', `Composition/${note.id}/$amend-note`, { body: params({ name: 'referral', valueString: 'Besök inom tre dagar.' }, { name: 'amendment', valueString: 'Fel tidsram' }), token: tokens.sara });
+    expect(amend.status, amend.text).toBe(200);
+    expect(amend.body).toMatchObject({ status: 'amended', meta: { versionId: '2' } });
+    expect(amend.body.section.map((s: any) => s.code.coding[0].code)).toEqual(['reason', 'assessment', 'referral', 'amendment']);
+    const noReason = await t.request('POST', `Composition/${note.id}/$amend-note`, { body: params({ name: 'referral', valueString: 'x' }), token: tokens.sara });
+    expect(noReason.status).toBe(400);
+    expect((await t.request('GET', `Composition/${note.id}/_history`, { token: tokens.sara })).body.entry).toHaveLength(2);
   });
 
   it('closing finishes the contact with its end time and completes its Task; a closed contact is not assessed again', async () => {

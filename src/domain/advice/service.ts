@@ -28,13 +28,13 @@ import { anonymousCaller, closedContact, contactTask, isAdviceContact, newContac
 type ServerContext = DomainContext & { repo: ServerRepository };
 const asServer = (ctx: DomainContext): ServerContext => serverContext(ctx, ADVICE_SOFTWARE);
 
-function requireNurse(ctx: DomainContext): void {
+export function requireNurse(ctx: DomainContext): void {
   const why = notAdviceNurse(ctx.principal);
   if (why) throw errors.forbidden(why);
 }
 
 /** The nurse as the contact records them: their PractitionerRole at the advice unit, else their Practitioner. */
-async function nurseReference(ctx: DomainContext): Promise<Reference | undefined> {
+export async function nurseReference(ctx: DomainContext): Promise<Reference | undefined> {
   const who = await callerReference(ctx);
   if (!who?.reference) return who;
   const [role] = await searchResources<PractitionerRole>(asServer(ctx), 'PractitionerRole', [

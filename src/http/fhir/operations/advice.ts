@@ -7,12 +7,15 @@
  * - `POST Encounter/$open-contact` (`channel`, and `patient`, `chat` or `anonymous` with `birthDate`);
  * - `POST Encounter/[id]/$assess` (`response`, `level`, `reason`): the rules' suggestion and the final level;
  * - `POST Encounter/[id]/$close-contact`;
- * - `GET Encounter/$advice-report?from=YYYY-MM&to=YYYY-MM`: overrules per rule and month.
+ * - `GET Encounter/$advice-report?from=YYYY-MM&to=YYYY-MM`: overrules per rule and month;
+ * - `POST Encounter/[id]/$sign-note` (`reason`, `assessment`, `advice`, `referral`): the signed journal note;
+ * - `POST Composition/[id]/$amend-note` (`amendment`, and the sections changed): a new, signed version.
  */
 import type { Parameters, ParametersParameter, QuestionnaireResponse } from '@medplum/fhirtypes';
 import { z } from 'zod';
 import { CHANNELS } from '../../../domain/advice/codes.js';
 import { adviceReport, assess, closeContact, openContact } from '../../../domain/advice/service.js';
+import { amendNote, signNote, type SectionTexts } from '../../../domain/advice/sign.js';
 import { levelCoding, LEVELS } from '../../../domain/triage/codes.js';
 import { errors } from '../../../fhir/error.js';
 import { collectBody, collectQuery, one, optionalOne, parseInput } from '../../../fhir/parameters.js';
@@ -135,4 +138,35 @@ const adviceReportOperation: OperationDef = {
   },
 };
 
-export const adviceOperations: OperationDef[] = [openContactOperation, assessOperation, closeContactOperation, adviceReportOperation];
+const text = optionalOne(z.string({ error: 'must be a valueString' }).trim().min(1).max(20000));
+const sectionInput = { reason: text, assessment: text, advice: text, referral: text };
+const sectionsOf = (i: Partial<Record<keyof typeof sectionInput, string | undefined>>): SectionTexts =>
+  Object.fromEntries(Object.entries(i).filter(([k, v]) => k in sectionInput && v !== undefined)) as SectionTexts;
+
+const signNoteOperation: OperationDef = {
+  name: 'sign-note',
+  levels: ['instance'],
+  types: ['Encounter'],
+  affectsState: true,
+  scope: 'c',
+  async handler(ctx, req, { id }) {
+    const input = parseInput(z.strictObject(sectionInput), collectBody(req.body, 'sign-note'));
+    const note = await signNote(ctx, id!, sectionsOf(input));
+    return { status: 201, resource: note, headers: { Location: `${ctx.config.baseUrl}/Composition/${note.id}/_history/${note.meta!.versionId}` } };
+  },
+};
+
+const amendNoteOperation: OperationDef = {
+  name: 'amend-note',
+  levels: ['instance'],
+  types: ['Composition'],
+  affectsState: true,
+  scope: 'u',
+  async handler(ctx, req, { id }) {
+    const input = parseInput(z.strictObject({ ...sectionInput, amendment: one(z.string({ error: 'must be a valueString' }).trim().min(1).max(2000)) }), collectBody(req.body, 'amend-note'));
+    const { amendment, ...sections } = input;
+    return { status: 200, resource: await amendNote(ctx, id!, sectionsOf(sections), amendment) };
+  },
+};
+
+export const adviceOperations: OperationDef[] = [openContactOperation, assessOperation, closeContactOperation, adviceReportOperation, signNoteOperation, amendNoteOperation];

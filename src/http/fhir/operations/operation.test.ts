@@ -50,6 +50,8 @@ describe('definitionOf', () => {
       'Encounter $assess': `${lots}/Encounter-assess`,
       'Encounter $close-contact': `${lots}/Encounter-close-contact`,
       'Encounter $advice-report': `${lots}/Encounter-advice-report`,
+      'Encounter $sign-note': `${lots}/Encounter-sign-note`,
+      'Composition $amend-note': `${lots}/Composition-amend-note`,
     });
   });
 });
