@@ -9,6 +9,9 @@ import { createTestApp, type TestApp } from '../support/test-app.js';
  */
 const region = JSON.parse(readFileSync(new URL('../../seed/10-region.json', import.meta.url), 'utf8'));
 const triageSeed = JSON.parse(readFileSync(new URL('../../seed/40-triage.json', import.meta.url), 'utf8'));
+const casesSeed = JSON.parse(readFileSync(new URL('../../seed/20-cases.json', import.meta.url), 'utf8'));
+const casesDemo = JSON.parse(readFileSync(new URL('../../seed/22-cases-demo.json', import.meta.url), 'utf8'));
+const library = JSON.parse(readFileSync(new URL('../../seed/91-advice-library.json', import.meta.url), 'utf8'));
 const adviceOperations = JSON.parse(readFileSync(new URL('../../seed/90-advice-operations.json', import.meta.url), 'utf8'));
 
 let t: TestApp;
@@ -31,8 +34,10 @@ beforeAll(async () => {
   t = await createTestApp();
   expect((await t.request('POST', '', { body: region })).status).toBe(200);
   expect((await t.request('POST', '', { body: triageSeed })).status).toBe(200);
-  const ops = await t.request('POST', '', { body: adviceOperations });
-  expect(ops.status, ops.text).toBe(200);
+  for (const bundle of [casesSeed, casesDemo, library, adviceOperations]) {
+    const res = await t.request('POST', '', { body: bundle });
+    expect(res.status, res.text).toBe(200);
+  }
   tokens.sven = await t.citizenToken('195009072553');
   tokens.tolvan = await t.citizenToken('191212121212');
   tokens.sara = await t.staffToken('SE2321000065-P000000000204', ['rad-1177'], ['nurse']);
@@ -115,13 +120,31 @@ describe('a phone contact', () => {
     expect(stored.body.entry).toHaveLength(1);
   });
 
+  it('the nurse finds advice in the library by reason and level, and sends it: a Communication of the contact', async () => {
+    const found = await t.request('GET', 'ActivityDefinition?context=http://snomed.info/sct|49727002&context=https://lots.example/fhir/CodeSystem/triage-level|self-care', { token: tokens.sara });
+    expect(found.status, found.text).toBe(200);
+    expect(found.body.entry.map((e: any) => e.resource.id)).toEqual(['egenvardsrad-hosta-egenvard']);
+    const advice = found.body.entry[0].resource;
+    const words = await t.request('GET', 'ActivityDefinition?description:contains=sängen', { token: tokens.sara });
+    expect(words.body.entry.map((e: any) => e.resource.id)).toContain('egenvardsrad-hosta-egenvard');
+    const res = await t.request('POST', `Encounter/${encounter.id}/$send-advice`, { body: params({ name: 'advice', valueCanonical: `${advice.url}|${advice.version}` }, { name: 'text', valueString: 'Ring igen om du får feber.' }), token: tokens.sara });
+    expect(res.status, res.text).toBe(201);
+    const message = parts(res.body, 'message')[0].resource;
+    expect(message).toMatchObject({ encounter: { reference: `Encounter/${encounter.id}` }, recipient: [{ reference: 'Patient/sven-oberg' }], instantiatesCanonical: [`${advice.url}|1.0.0`] });
+    expect(message.payload.map((p: any) => p.contentString)).toEqual([advice.description, 'Ring igen om du får feber.']);
+    expect((await t.request('GET', `Communication/${message.id}`, { token: tokens.sven })).status).toBe(200);
+    const unknown = await t.request('POST', `Encounter/${encounter.id}/$send-advice`, { body: params({ name: 'advice', valueCanonical: 'https://lots.example/fhir/ActivityDefinition/finns-inte' }), token: tokens.sara });
+    expect(unknown.status).toBe(400);
+  });
+
   it('signing writes the rådgivningsanteckning from the contact, attested by the nurse\'s PractitionerRole; the citizen reads it', async () => {
     const res = await t.request('POST', `Encounter/${encounter.id}/$sign-note`, { body: params({ name: 'referral', valueString: 'Besök på vårdcentralen inom en vecka.' }), token: tokens.sara });
     expect(res.status, res.text).toBe(201);
     note = res.body;
     expect(note).toMatchObject({ status: 'final', type: { coding: [{ code: 'radgivningsanteckning' }] }, subject: { reference: 'Patient/sven-oberg' }, attester: [{ mode: 'legal', party: { reference: 'PractitionerRole/sara-ek-rad-1177' } }] });
     const sections = Object.fromEntries(note.section.map((s: any) => [s.code.coding[0].code, s.text.div]));
-    expect(Object.keys(sections)).toEqual(['reason', 'assessment', 'referral']);
+    expect(Object.keys(sections)).toEqual(['reason', 'assessment', 'advice', 'referral']);
+    expect(sections.advice).toContain('Ring igen om du får feber.');
     expect(sections.reason).toContain('Hosta');
     expect(sections.assessment).toContain('self-care-cough');
     expect(sections.assessment).toContain('röker');
@@ -139,7 +162,7 @@ describe('a phone contact', () => {
     const amend = await t.request('POST', `Composition/${note.id}/$amend-note`, { body: params({ name: 'referral', valueString: 'Besök inom tre dagar.' }, { name: 'amendment', valueString: 'Fel tidsram' }), token: tokens.sara });
     expect(amend.status, amend.text).toBe(200);
     expect(amend.body).toMatchObject({ status: 'amended', meta: { versionId: '2' } });
-    expect(amend.body.section.map((s: any) => s.code.coding[0].code)).toEqual(['reason', 'assessment', 'referral', 'amendment']);
+    expect(amend.body.section.map((s: any) => s.code.coding[0].code)).toEqual(['reason', 'assessment', 'advice', 'referral', 'amendment']);
     const noReason = await t.request('POST', `Composition/${note.id}/$amend-note`, { body: params({ name: 'referral', valueString: 'x' }), token: tokens.sara });
     expect(noReason.status).toBe(400);
     expect((await t.request('GET', `Composition/${note.id}/_history`, { token: tokens.sara })).body.entry).toHaveLength(2);
@@ -186,6 +209,14 @@ describe('a contact from a 1177 direkt chat', () => {
     expect(response.item.find((i: any) => i.linkId === 'breathing-difficulty').answer[0].valueBoolean).toBe(true);
     expect(response.item.find((i: any) => i.linkId === 'pain').answer[0].valueInteger).toBe(3);
     expect(parts(res.body, 'level')[0].valueCoding.code).toBe('emergency');
+
+    // Tolvan shares contact details: the advice is announced through the outbox too.
+    const sent = await t.request('POST', `Encounter/${encounter.id}/$send-advice`, { body: params({ name: 'advice', valueCanonical: 'https://lots.example/fhir/ActivityDefinition/egenvardsrad-andnod-akut' }), token: tokens.sara });
+    expect(sent.status, sent.text).toBe(201);
+    expect(parts(sent.body, 'notified')[0].valueInteger).toBeGreaterThan(0);
+    const message = parts(sent.body, 'message')[0].resource;
+    const outbox = await t.request('GET', `CommunicationRequest?about=Communication/${message.id}`);
+    expect(outbox.body.entry.filter((e: any) => e.search.mode === 'match').length).toBe(parts(sent.body, 'notified')[0].valueInteger);
   });
 });
 

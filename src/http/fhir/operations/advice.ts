@@ -8,6 +8,7 @@
  * - `POST Encounter/[id]/$assess` (`response`, `level`, `reason`): the rules' suggestion and the final level;
  * - `POST Encounter/[id]/$close-contact`;
  * - `GET Encounter/$advice-report?from=YYYY-MM&to=YYYY-MM`: overrules per rule and month;
+ * - `POST Encounter/[id]/$send-advice` (`advice`, a canonical of the library; `text`): advice to the citizen;
  * - `POST Encounter/[id]/$sign-note` (`reason`, `assessment`, `advice`, `referral`): the signed journal note;
  * - `POST Composition/[id]/$amend-note` (`amendment`, and the sections changed): a new, signed version.
  */
@@ -16,6 +17,7 @@ import { z } from 'zod';
 import { CHANNELS } from '../../../domain/advice/codes.js';
 import { adviceReport, assess, closeContact, openContact } from '../../../domain/advice/service.js';
 import { amendNote, signNote, type SectionTexts } from '../../../domain/advice/sign.js';
+import { sendAdvice } from '../../../domain/advice/send-advice.js';
 import { levelCoding, LEVELS } from '../../../domain/triage/codes.js';
 import { errors } from '../../../fhir/error.js';
 import { collectBody, collectQuery, one, optionalOne, parseInput } from '../../../fhir/parameters.js';
@@ -169,4 +171,25 @@ const amendNoteOperation: OperationDef = {
   },
 };
 
-export const adviceOperations: OperationDef[] = [openContactOperation, assessOperation, closeContactOperation, adviceReportOperation, signNoteOperation, amendNoteOperation];
+const sendAdviceOperation: OperationDef = {
+  name: 'send-advice',
+  levels: ['instance'],
+  types: ['Encounter'],
+  affectsState: true,
+  scope: 'u',
+  async handler(ctx, req, { id }) {
+    const input = parseInput(
+      z.strictObject({ advice: one(z.string({ error: 'must be a valueCanonical' }).url('must be the canonical URL of an advice text (ActivityDefinition)').or(z.string().regex(/^https?:\/\/\S+\|\S+$/))), text: optionalOne(z.string({ error: 'must be a valueString' }).trim().min(1).max(4000)) }),
+      collectBody(req.body, 'send-advice'),
+    );
+    const sent = await sendAdvice(ctx, id!, input.advice, input.text);
+    const m = sent.message;
+    return {
+      status: 201,
+      resource: { resourceType: 'Parameters', parameter: [{ name: 'message', resource: m }, { name: 'notified', valueInteger: sent.notifications.length }] },
+      headers: { Location: `${ctx.config.baseUrl}/Communication/${m.id}/_history/${m.meta!.versionId}` },
+    };
+  },
+};
+
+export const adviceOperations: OperationDef[] = [openContactOperation, assessOperation, sendAdviceOperation, closeContactOperation, adviceReportOperation, signNoteOperation, amendNoteOperation];

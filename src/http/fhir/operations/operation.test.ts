@@ -48,6 +48,7 @@ describe('definitionOf', () => {
       'Subscription $events': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events',
       'Encounter $open-contact': `${lots}/Encounter-open-contact`,
       'Encounter $assess': `${lots}/Encounter-assess`,
+      'Encounter $send-advice': `${lots}/Encounter-send-advice`,
       'Encounter $close-contact': `${lots}/Encounter-close-contact`,
       'Encounter $advice-report': `${lots}/Encounter-advice-report`,
       'Encounter $sign-note': `${lots}/Encounter-sign-note`,
