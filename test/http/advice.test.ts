@@ -12,6 +12,8 @@ const triageSeed = JSON.parse(readFileSync(new URL('../../seed/40-triage.json', 
 const casesSeed = JSON.parse(readFileSync(new URL('../../seed/20-cases.json', import.meta.url), 'utf8'));
 const casesDemo = JSON.parse(readFileSync(new URL('../../seed/22-cases-demo.json', import.meta.url), 'utf8'));
 const library = JSON.parse(readFileSync(new URL('../../seed/91-advice-library.json', import.meta.url), 'utf8'));
+const catalogue = JSON.parse(readFileSync(new URL('../../seed/80-catalogue.json', import.meta.url), 'utf8'));
+const adviceCatalogue = JSON.parse(readFileSync(new URL('../../seed/92-advice-catalogue.json', import.meta.url), 'utf8'));
 const adviceOperations = JSON.parse(readFileSync(new URL('../../seed/90-advice-operations.json', import.meta.url), 'utf8'));
 
 let t: TestApp;
@@ -34,7 +36,7 @@ beforeAll(async () => {
   t = await createTestApp();
   expect((await t.request('POST', '', { body: region })).status).toBe(200);
   expect((await t.request('POST', '', { body: triageSeed })).status).toBe(200);
-  for (const bundle of [casesSeed, casesDemo, library, adviceOperations]) {
+  for (const bundle of [casesSeed, casesDemo, catalogue, adviceCatalogue, library, adviceOperations]) {
     const res = await t.request('POST', '', { body: bundle });
     expect(res.status, res.text).toBe(200);
   }
@@ -229,6 +231,41 @@ describe('an anonymous caller', () => {
     const encounter = parts(res.body, 'contact')[0].resource;
     const assessed = await t.request('POST', `Encounter/${encounter.id}/$assess`, { body: params({ name: 'response', resource: responseFor(cough, `Patient/${patient.id}`) }), token: tokens.sara });
     expect(assessed.status, assessed.text).toBe(200);
+  });
+});
+
+describe('$refer-to', () => {
+  const VAXJO = '56.8777|14.8091';
+  const units = (body: any) =>
+    parts(body, 'unit').map((u: any) => ({ id: part(u, 'service').resource.id, open: part(u, 'openNow').valueBoolean, km: part(u, 'distance')?.valueQuantity.value }));
+
+  it('on a holiday evening lists only the open units first: the närakut, then the closed vårdcentraler by distance', async () => {
+    const res = await t.request('GET', `HealthcareService/$refer-to?level=book&near=${VAXJO}&at=${encodeURIComponent('2026-12-24T19:00:00+01:00')}`, { token: tokens.sara });
+    expect(res.status, res.text).toBe(200);
+    const list = units(res.body);
+    expect(list[0]).toMatchObject({ id: 'narakut-vaxjo', open: true });
+    expect(list.slice(1).every((u: any) => !u.open)).toBe(true);
+    expect(list.map((u: any) => u.id)).not.toContain('akut-vaxjo');
+    const closed = list.slice(1).map((u: any) => u.km);
+    expect(closed).toEqual([...closed].sort((a, b) => a - b));
+  });
+
+  it('on a weekday morning the open vårdcentraler come first, nearest first; the närakut is closed', async () => {
+    const res = await t.request('GET', `HealthcareService/$refer-to?level=book&near=${VAXJO}&at=${encodeURIComponent('2026-12-03T10:00:00+01:00')}`, { token: tokens.sara });
+    const list = units(res.body);
+    expect(list.slice(0, 4).map((u: any) => u.id)).toEqual(['listning-vc-centrum', 'listning-vc-teleborg', 'listning-vc-ljungby', 'listning-vc-varnamo']);
+    expect(list.slice(0, 4).every((u: any) => u.open)).toBe(true);
+    expect(list[4]).toMatchObject({ id: 'narakut-vaxjo', open: false });
+  });
+
+  it('sends emergencies to the emergency department; asks for a level; is for the advice nurses', async () => {
+    const res = await t.request('GET', `HealthcareService/$refer-to?level=emergency&near=${VAXJO}`, { token: tokens.sara });
+    expect(units(res.body).map((u: any) => u.id)).toEqual(['akut-vaxjo']);
+    const bad = await t.request('GET', 'HealthcareService/$refer-to?level=soon', { token: tokens.sara });
+    expect(bad.status).toBe(400);
+    expect(codes(bad)).toContain('invalid');
+    expect((await t.request('GET', 'HealthcareService/$refer-to?level=book&near=99|14', { token: tokens.sara })).status).toBe(400);
+    expect((await t.request('GET', 'HealthcareService/$refer-to?level=book', { token: tokens.karin })).status).toBe(403);
   });
 });
 

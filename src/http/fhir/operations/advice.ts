@@ -9,6 +9,7 @@
  * - `POST Encounter/[id]/$close-contact`;
  * - `GET Encounter/$advice-report?from=YYYY-MM&to=YYYY-MM`: overrules per rule and month;
  * - `POST Encounter/[id]/$send-advice` (`advice`, a canonical of the library; `text`): advice to the citizen;
+ * - `GET HealthcareService/$refer-to?level=…&near=lat|lon&patient=…&at=…`: units for the level, open now first;
  * - `POST Encounter/[id]/$sign-note` (`reason`, `assessment`, `advice`, `referral`): the signed journal note;
  * - `POST Composition/[id]/$amend-note` (`amendment`, and the sections changed): a new, signed version.
  */
@@ -18,6 +19,7 @@ import { CHANNELS } from '../../../domain/advice/codes.js';
 import { adviceReport, assess, closeContact, openContact } from '../../../domain/advice/service.js';
 import { amendNote, signNote, type SectionTexts } from '../../../domain/advice/sign.js';
 import { sendAdvice } from '../../../domain/advice/send-advice.js';
+import { referTo } from '../../../domain/advice/refer-service.js';
 import { levelCoding, LEVELS } from '../../../domain/triage/codes.js';
 import { errors } from '../../../fhir/error.js';
 import { collectBody, collectQuery, one, optionalOne, parseInput } from '../../../fhir/parameters.js';
@@ -192,4 +194,43 @@ const sendAdviceOperation: OperationDef = {
   },
 };
 
-export const adviceOperations: OperationDef[] = [openContactOperation, assessOperation, sendAdviceOperation, closeContactOperation, adviceReportOperation, signNoteOperation, amendNoteOperation];
+const near = z
+  .string()
+  .regex(/^-?\d{1,2}(\.\d+)?\|-?\d{1,3}(\.\d+)?$/, 'must be latitude|longitude, e.g. 56.8777|14.8091')
+  .transform((v) => {
+    const [lat, lon] = v.split('|').map(Number) as [number, number];
+    return { lat, lon };
+  })
+  .refine((p) => Math.abs(p.lat) <= 90 && Math.abs(p.lon) <= 180, 'latitude is within ±90 and longitude within ±180');
+const referInput = z.strictObject({
+  level: one(z.enum(LEVELS, { error: `must be one of ${LEVELS.join(', ')}` })),
+  reason: optionalOne(z.string().min(1).max(200)),
+  near: optionalOne(near),
+  patient: optionalOne(z.string().regex(/^Patient\/[A-Za-z0-9\-.]{1,64}$/, 'must be Patient/<id>')),
+  at: optionalOne(z.iso.datetime({ offset: true, error: 'must be an instant with a time zone, e.g. 2026-12-24T19:00:00+01:00' })),
+});
+
+const referToOperation: OperationDef = {
+  name: 'refer-to',
+  levels: ['type'],
+  types: ['HealthcareService'],
+  affectsState: false,
+  scope: 'r',
+  async handler(ctx, req) {
+    const input = parseInput(referInput, req.method === 'GET' ? collectQuery(req.query) : collectBody(req.body, 'refer-to'));
+    const units = await referTo(ctx, { level: input.level, at: input.at ? new Date(input.at) : new Date(), ...(input.near ? { near: input.near } : {}), ...(input.patient ? { patient: input.patient } : {}) });
+    const parameter: ParametersParameter[] = units.map((u) => ({
+      name: 'unit',
+      part: [
+        { name: 'service', resource: u.service },
+        ...(u.location ? [{ name: 'location', valueReference: { reference: u.location } }] : []),
+        { name: 'openNow', valueBoolean: u.open },
+        { name: 'listed', valueBoolean: u.listed },
+        ...(u.distance !== undefined ? [{ name: 'distance', valueQuantity: { value: u.distance, unit: 'km', system: 'http://unitsofmeasure.org', code: 'km' } }] : []),
+      ],
+    }));
+    return { status: 200, resource: { resourceType: 'Parameters', parameter } };
+  },
+};
+
+export const adviceOperations: OperationDef[] = [referToOperation, openContactOperation, assessOperation, sendAdviceOperation, closeContactOperation, adviceReportOperation, signNoteOperation, amendNoteOperation];

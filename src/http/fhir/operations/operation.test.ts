@@ -51,6 +51,7 @@ describe('definitionOf', () => {
       'Encounter $send-advice': `${lots}/Encounter-send-advice`,
       'Encounter $close-contact': `${lots}/Encounter-close-contact`,
       'Encounter $advice-report': `${lots}/Encounter-advice-report`,
+      'HealthcareService $refer-to': `${lots}/HealthcareService-refer-to`,
       'Encounter $sign-note': `${lots}/Encounter-sign-note`,
       'Composition $amend-note': `${lots}/Composition-amend-note`,
     });
