@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { responseFor, type Answers } from '../support/triage-scenarios.js';
 import { createTestApp, type TestApp } from '../support/test-app.js';
+import { today, weekTemplate } from './booking-fixtures.js';
 
 /**
  * Rådgivningsstöd (issue 23): the 1177 nurse's contact on the phone and from a 1177 direkt chat, the
@@ -12,6 +13,8 @@ const triageSeed = JSON.parse(readFileSync(new URL('../../seed/40-triage.json', 
 const casesSeed = JSON.parse(readFileSync(new URL('../../seed/20-cases.json', import.meta.url), 'utf8'));
 const casesDemo = JSON.parse(readFileSync(new URL('../../seed/22-cases-demo.json', import.meta.url), 'utf8'));
 const library = JSON.parse(readFileSync(new URL('../../seed/91-advice-library.json', import.meta.url), 'utf8'));
+const booking = JSON.parse(readFileSync(new URL('../../seed/30-booking.json', import.meta.url), 'utf8'));
+const bookingOperations = JSON.parse(readFileSync(new URL('../../seed/31-booking-operations.json', import.meta.url), 'utf8'));
 const catalogue = JSON.parse(readFileSync(new URL('../../seed/80-catalogue.json', import.meta.url), 'utf8'));
 const adviceCatalogue = JSON.parse(readFileSync(new URL('../../seed/92-advice-catalogue.json', import.meta.url), 'utf8'));
 const adviceOperations = JSON.parse(readFileSync(new URL('../../seed/90-advice-operations.json', import.meta.url), 'utf8'));
@@ -36,7 +39,7 @@ beforeAll(async () => {
   t = await createTestApp();
   expect((await t.request('POST', '', { body: region })).status).toBe(200);
   expect((await t.request('POST', '', { body: triageSeed })).status).toBe(200);
-  for (const bundle of [casesSeed, casesDemo, catalogue, adviceCatalogue, library, adviceOperations]) {
+  for (const bundle of [casesSeed, casesDemo, booking, bookingOperations, catalogue, adviceCatalogue, library, adviceOperations]) {
     const res = await t.request('POST', '', { body: bundle });
     expect(res.status, res.text).toBe(200);
   }
@@ -137,6 +140,24 @@ describe('a phone contact', () => {
     expect((await t.request('GET', `Communication/${message.id}`, { token: tokens.sven })).status).toBe(200);
     const unknown = await t.request('POST', `Encounter/${encounter.id}/$send-advice`, { body: params({ name: 'advice', valueCanonical: 'https://lots.example/fhir/ActivityDefinition/finns-inte' }), token: tokens.sara });
     expect(unknown.status).toBe(400);
+  });
+
+  it('the nurse books a free slot at the citizen\'s vårdcentral in the contact; without the contact she may not', async () => {
+    const admin = await t.staffToken('SE2321000065-ADM1', ['vc-centrum'], ['administrator']);
+    expect((await t.request('POST', 'Schedule/anna-lind-vc-centrum/$generate-slots', { body: weekTemplate(today(1), today(14)), token: admin })).status).toBe(200);
+    const found = await t.request('GET', `Appointment/$find?unit=Organization/vc-centrum&start=${today(1)}&end=${today(14)}`, { token: tokens.sara });
+    expect(found.status, found.text).toBe(200);
+    const slot = found.body.entry.find((e: any) => e.resource.resourceType === 'Slot').resource;
+    const bookBody = (extra: unknown[]) => params({ name: 'slot', valueReference: { reference: `Slot/${slot.id}` } }, { name: 'patient', valueReference: { reference: 'Patient/sven-oberg' } }, ...extra);
+    const refused = await t.request('POST', 'Appointment/$book', { body: bookBody([]), token: tokens.sara });
+    expect(refused.status).toBe(403);
+    const res = await t.request('POST', 'Appointment/$book', { body: bookBody([{ name: 'contact', valueReference: { reference: `Encounter/${encounter.id}` } }]), token: tokens.sara });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).toMatchObject({ status: 'booked', supportingInformation: [{ reference: `Encounter/${encounter.id}` }] });
+    expect((await t.request('GET', `Appointment/${res.body.id}`, { token: tokens.sven })).status).toBe(200);
+    // Another patient's booking is not covered by this contact.
+    const other = await t.request('POST', 'Appointment/$book', { body: params({ name: 'slot', valueReference: { reference: `Slot/${slot.id}` } }, { name: 'patient', valueReference: { reference: 'Patient/tolvan' } }, { name: 'contact', valueReference: { reference: `Encounter/${encounter.id}` } }), token: tokens.sara });
+    expect(other.status).toBe(403);
   });
 
   it('signing writes the rådgivningsanteckning from the contact, attested by the nurse\'s PractitionerRole; the citizen reads it', async () => {

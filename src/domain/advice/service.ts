@@ -239,3 +239,13 @@ export async function adviceReport(ctx: DomainContext, from: string, to: string)
   ]);
   return overrules(records.map(factsOf));
 }
+
+/**
+ * Whether the caller, a nurse of the advice unit, holds `contact` (`Encounter/x`) open with `patient`:
+ * then they may book a slot at another unit for the caller (the booking operations, on their behalf).
+ */
+export async function holdsOpenContactWith(ctx: DomainContext, contact: string, patient: string): Promise<boolean> {
+  if (notAdviceNurse(ctx.principal) || !/^Encounter\/[A-Za-z0-9\-.]{1,64}$/.test(contact)) return false;
+  const e = await readResource<Encounter>(ctx, 'Encounter', contact.slice('Encounter/'.length));
+  return !!e && isAdviceContact(e) && !notOpen(e) && e.subject?.reference === patient;
+}
