@@ -161,13 +161,15 @@ describe('a phone contact', () => {
   });
 
   it('signing writes the rådgivningsanteckning from the contact, attested by the nurse\'s PractitionerRole; the citizen reads it', async () => {
-    const res = await t.request('POST', `Encounter/${encounter.id}/$sign-note`, { body: params({ name: 'referral', valueString: 'Besök på vårdcentralen inom en vecka.' }), token: tokens.sara });
+    const res = await t.request('POST', `Encounter/${encounter.id}/$sign-note`, { body: params(), token: tokens.sara });
     expect(res.status, res.text).toBe(201);
     note = res.body;
     expect(note).toMatchObject({ status: 'final', type: { coding: [{ code: 'radgivningsanteckning' }] }, subject: { reference: 'Patient/sven-oberg' }, attester: [{ mode: 'legal', party: { reference: 'PractitionerRole/sara-ek-rad-1177' } }] });
     const sections = Object.fromEntries(note.section.map((s: any) => [s.code.coding[0].code, s.text.div]));
     expect(Object.keys(sections)).toEqual(['reason', 'assessment', 'advice', 'referral']);
     expect(sections.advice).toContain('Ring igen om du får feber.');
+    expect(sections.referral).toContain('Bokad tid');
+    expect(note.section.find((s: any) => s.code.coding[0].code === 'referral').entry[0].reference).toMatch(/^Appointment\//);
     expect(sections.reason).toContain('Hosta');
     expect(sections.assessment).toContain('self-care-cough');
     expect(sections.assessment).toContain('röker');

@@ -4,7 +4,7 @@
  * signs while the contact is open; the sections not written by the nurse are filled from what the
  * contact recorded (the reason for contact and the assessment, the advice sent).
  */
-import type { Communication, Composition, QuestionnaireResponse, Reference, RiskAssessment } from '@medplum/fhirtypes';
+import type { Appointment, Communication, Composition, QuestionnaireResponse, Reference, RiskAssessment } from '@medplum/fhirtypes';
 import { errors, FhirError } from '../../fhir/error.js';
 import type { DomainContext } from '../context.js';
 import { asServer as serverContext, createResource, readResource, updateResource } from '../repository.js';
@@ -31,7 +31,9 @@ export async function signNote(ctx: DomainContext, encounterId: string, texts: S
   const server = asServer(ctx);
   const [assessment] = await server.repo.find<RiskAssessment>('RiskAssessment', [['encounter', ref]], 1);
   const advice = await server.repo.find<Communication>('Communication', [['encounter', ref]], 50);
+  const booked = await server.repo.find<Appointment>('Appointment', [['supporting-info', ref], ['status', 'booked']], 10);
   const sections = await defaultSections(server.repo, assessment, advice);
+  if (booked.length) sections.referral = { text: booked.map(bookedText).join('\n'), entry: booked.map((a) => ({ reference: `Appointment/${a.id}` })) };
   for (const [k, v] of Object.entries(texts) as [SectionName, string][]) if (v?.trim()) sections[k] = { text: v, entry: sections[k]?.entry ?? [] };
   if (!sections.assessment && !sections.reason) {
     throw new FhirError(422, { code: 'required', diagnostics: 'The note needs at least the reason for contact or the assessment: assess the contact first, or write them (parameters reason, assessment)', expression: ['assessment'] });
@@ -66,6 +68,14 @@ async function defaultSections(server: ReturnType<typeof asServer>['repo'], asse
     out.advice = { text: advice.map((c) => c.payload?.map((p) => p.contentString).filter(Boolean).join('\n') ?? '').join('\n\n'), entry: advice.map((c) => ({ reference: `Communication/${c.id}` })) };
   }
   return out;
+}
+
+const STOCKHOLM = new Intl.DateTimeFormat('sv-SE', { timeZone: 'Europe/Stockholm', dateStyle: 'short', timeStyle: 'short' });
+
+/** "Bokad tid 2026-12-07 08:00 hos Anna Lind, Vårdcentralen Centrum" from what the Appointment names. */
+function bookedText(a: Appointment): string {
+  const who = a.participant.map((p) => p.actor?.display).filter(Boolean).join(', ');
+  return `Bokad tid ${a.start ? STOCKHOLM.format(new Date(a.start)) : ''}${who ? ` hos ${who}` : ''}`.trim();
 }
 
 /** Amends a signed note: a new version, status amended, signed again by the nurse, with the reason. */
