@@ -38,6 +38,7 @@ import { hideOthersSecrets, stampOwner } from './domain/subscriptions/owner.js';
 import { startSubscriptionWorker, type SubscriptionWorker } from './domain/subscriptions/worker.js';
 import { mountAuthRoutes, authUrls } from './http/auth/routes.js';
 import { smartConfiguration } from './http/auth/smart-configuration.js';
+import { appLogin } from './http/auth/urls.js';
 import { errorResponse, toFhirError } from './http/error.js';
 import { handleFhir } from './http/fhir-endpoint.js';
 import { createFhirRouter } from './http/fhir/index.js';
@@ -243,7 +244,7 @@ export function createApp(deps: Deps): Hono {
   app.use('/auth/demo/token', loginLimit);
   for (const path of ['/auth/authorize/login', '/auth/introspect', '/auth/revoke']) app.use(path, loginLimit);
   mountAuthRoutes(app, deps);
-  app.get(`${base}/.well-known/smart-configuration`, (c) => c.json(smartConfiguration(config.baseUrl, config.auth.demoLogin)));
+  app.get(`${base}/.well-known/smart-configuration`, (c) => c.json(smartConfiguration(config.baseUrl, { demo: config.auth.demoLogin, apps: appLogin(config) })));
 
   const limitBody = bodyLimit({
     maxSize: config.maxBodyBytes,

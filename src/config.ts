@@ -60,6 +60,12 @@ const schema = z.object({
   LOTS_OIDC_ISSUER: z.url().optional(),
   LOTS_OIDC_JWKS_URL: z.url().optional(),
   LOTS_OIDC_AUDIENCE: z.string().optional(),
+  LOTS_OIDC_LOGIN_CLIENT: z
+    .string()
+    .regex(/^[^:\s]+:.+$/, 'must be id:secret (Lots as a client of the OIDC issuer)')
+    .optional(),
+  LOTS_OIDC_AUTHORIZATION_URL: z.url().optional(),
+  LOTS_OIDC_TOKEN_URL: z.url().optional(),
   LOTS_OIDC_CLAIM_SCOPE: z.string().default('scope'),
   LOTS_OIDC_CLAIM_PERSONNUMMER: z.string().default('personnummer'),
   LOTS_OIDC_CLAIM_HSA_ID: z.string().default('hsa_id'),
@@ -121,6 +127,8 @@ export interface AuthConfig {
     jwksUrl: string;
     audience: string;
     claims: { scope: string; personnummer: string; hsaId: string; units: string; roles: string; clientId: string };
+    /** Where SMART apps' users log in instead of the demo login (authorization code at the issuer). */
+    login?: { clientId: string; clientSecret: string; authorizationUrl: string; tokenUrl: string };
   };
 }
 
@@ -189,6 +197,13 @@ function authConfig(s: z.infer<typeof schema>, baseUrl: string): AuthConfig {
         clientId: s.LOTS_OIDC_CLAIM_CLIENT_ID,
       },
     };
+    if (s.LOTS_OIDC_LOGIN_CLIENT) {
+      if (!s.LOTS_OIDC_AUTHORIZATION_URL || !s.LOTS_OIDC_TOKEN_URL) throw new ConfigError('Invalid settings: LOTS_OIDC_AUTHORIZATION_URL and LOTS_OIDC_TOKEN_URL are required with LOTS_OIDC_LOGIN_CLIENT');
+      const { id, secret } = splitCredentials(s.LOTS_OIDC_LOGIN_CLIENT);
+      auth.oidc.login = { clientId: id, clientSecret: secret, authorizationUrl: s.LOTS_OIDC_AUTHORIZATION_URL, tokenUrl: s.LOTS_OIDC_TOKEN_URL };
+    }
+  } else if (s.LOTS_OIDC_LOGIN_CLIENT) {
+    throw new ConfigError('Invalid settings: LOTS_OIDC_LOGIN_CLIENT needs LOTS_OIDC_ISSUER and LOTS_OIDC_JWKS_URL');
   }
   return auth;
 }

@@ -10,6 +10,7 @@ import { promisify } from 'node:util';
 import type { JWK } from 'jose';
 import type { Queryable } from '../store/db/db.js';
 import * as store from '../store/clients.js';
+import { parseScopes } from './scopes.js';
 
 const scryptAsync = promisify(scrypt) as (password: string, salt: Buffer, keylen: number) => Promise<Buffer>;
 
@@ -43,12 +44,26 @@ export interface AppDetails {
 export interface ClientRegistry {
   get(id: string): Promise<Client | undefined>;
   list(): Promise<ClientSummary[]>;
+  /** Registers an app: public, or confidential with a new secret (returned, once). */
+  registerApp(id: string, scope: string, app: AppDetails & { public: boolean }): Promise<{ secret?: string }>;
+  remove(id: string): Promise<boolean>;
   /** Records a client assertion's jti; false when seen before. */
   rememberAssertion(jti: string, expiresAt: Date): Promise<boolean>;
 }
 
 export function clientRegistry(db: Queryable): ClientRegistry {
-  return { get: (id) => getClient(db, id), list: () => listClients(db), rememberAssertion: (jti, exp) => store.rememberAssertion(db, jti, exp) };
+  return {
+    get: (id) => getClient(db, id),
+    list: () => listClients(db),
+    async registerApp(id, scope, { public: isPublic, ...app }) {
+      if (isPublic) return savePublicClient(db, id, scope, app).then(() => ({}));
+      const secret = newSecret();
+      await saveSecretClient(db, id, secret, scope, app.redirectUris ?? [], app);
+      return { secret };
+    },
+    remove: (id) => store.deleteClient(db, id),
+    rememberAssertion: (jti, exp) => store.rememberAssertion(db, jti, exp),
+  };
 }
 
 /** What `lots client list` shows: never a secret or its hash. */
@@ -77,6 +92,12 @@ export async function secretMatches(secret: string, stored: string): Promise<boo
   const expected = Buffer.from(hash, 'base64url');
   return actual.length === expected.length && timingSafeEqual(actual, expected);
 }
+
+/** The non-resource scopes a client may be registered for. */
+export const OTHER_SCOPES = ['openid', 'fhirUser', 'launch', 'launch/patient', 'launch/encounter', 'offline_access', 'online_access'];
+
+/** The scopes of `scope` that are no SMART scope Lots knows. */
+export const unknownScopes = (scope: string): string[] => scope.split(/\s+/).filter((s) => s && parseScopes(s).length === 0 && !OTHER_SCOPES.includes(s));
 
 /** A new random secret: 32 bytes, base64url. */
 export const newSecret = (): string => randomBytes(32).toString('base64url');

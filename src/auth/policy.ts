@@ -15,7 +15,7 @@ import { allows, typesAllowed, type Grant, type Op } from './scopes.js';
 export type Access =
   | { kind: 'unrestricted' }
   | { kind: 'citizen'; /** `Patient/x` refs: their own and the children they act for. */ patients: readonly string[] }
-  | { kind: 'staff'; units: readonly string[]; roles: readonly StaffRole[] };
+  | { kind: 'staff'; units: readonly string[]; roles: readonly StaffRole[]; /** An app launched for this patient (`Patient/x`) reaches only their data. */ patient?: string };
 
 /**
  * Resources that hold no patient data: the catalogue (units, staff, services), schedules and free slots,
@@ -63,7 +63,14 @@ export function accessFilter(access: Access, grants: readonly Grant[], op: Op = 
     // The notification outbox holds the contact details and channels a citizen chose to share with
     // the sender service; staff do not see them (DOMAIN.md section 8, PU).
     // Likewise the citizen's own settings (contact sharing, the donation will): staff only see their effect.
-    filter.rows = { kind: 'staff', ...unitPatients(access.units), auditLog: access.roles.includes('administrator') || access.roles.includes('granskare'), outbox: OUTBOX, privateConsents: PRIVATE_CONSENTS };
+    filter.rows = {
+      kind: 'staff',
+      ...unitPatients(access.units),
+      auditLog: access.roles.includes('administrator') || access.roles.includes('granskare'),
+      outbox: OUTBOX,
+      privateConsents: PRIVATE_CONSENTS,
+      ...(access.patient ? { patient: access.patient } : {}),
+    };
   }
   return filter.types || filter.rows ? filter : undefined;
 }
@@ -113,6 +120,7 @@ export function writeCheck(access: Access, grants: readonly Grant[], type: strin
     if (catalogue && !access.roles.includes('administrator')) return { allowed: false, reason: `only administrators change ${type}` };
     return { allowed: true };
   }
+  if (access.patient && compartments.some((c) => c !== access.patient)) return { allowed: false, reason: `the app was launched for ${access.patient} only` };
   return {
     reason: 'the patient is not listed at, and has no case or appointment with, your units',
     patients: compartments,

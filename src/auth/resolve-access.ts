@@ -48,8 +48,12 @@ export async function resolveAccess(l: Lookup, principal: Principal, now = new D
   switch (principal.kind) {
     case 'system':
       return { kind: 'unrestricted' };
-    case 'staff':
-      return { kind: 'staff', units: principal.units.map((u) => u.replace(/^Organization\//, '')), roles: principal.roles };
+    case 'staff': {
+      const units = principal.units.map((u) => u.replace(/^Organization\//, ''));
+      // SMART: patient/ scopes reach the patient in context only; user/ scopes all the person may see.
+      const patient = principal.smart?.patient && !principal.grants.some((g) => g.context === 'user') ? `Patient/${principal.smart.patient}` : undefined;
+      return { kind: 'staff', units, roles: principal.roles, ...(patient ? { patient } : {}) };
+    }
     case 'citizen': {
       const a = await citizenAccess(l, principal.personnummer, now);
       const ids = [...a.own, ...a.children.map((c) => c.patientId)];

@@ -8,8 +8,7 @@ import { createPublicKey } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import type { JWK } from 'jose';
-import { getClient, LAUNCH_TYPES, listClients, newSecret, removeClient, rotateSecret, saveKeyClient, savePublicClient, saveSecretClient, type AppDetails, type LaunchType } from '../auth/clients.js';
-import { parseScopes } from '../auth/scopes.js';
+import { getClient, LAUNCH_TYPES, unknownScopes, listClients, newSecret, removeClient, rotateSecret, saveKeyClient, savePublicClient, saveSecretClient, type AppDetails, type LaunchType } from '../auth/clients.js';
 import type { Queryable } from '../store/db/db.js';
 
 export const CLIENT_USAGE = `Usage:
@@ -70,7 +69,7 @@ async function add(db: Queryable, args: string[], out: NodeJS.WritableStream): P
   const id = oneId(positionals);
   const scope = values.scope?.trim();
   if (!scope) throw new ClientUsageError('--scope is required, e.g. --scope "system/*.rs" or "system/Patient.r system/Observation.rs"');
-  const unknown = scope.split(/\s+/).filter((s) => parseScopes(s).length === 0 && !['openid', 'fhirUser', 'launch', 'launch/patient', 'launch/encounter', 'offline_access', 'online_access'].includes(s));
+  const unknown = unknownScopes(scope);
   if (unknown.length) throw new ClientUsageError(`not SMART scopes: ${unknown.join(' ')}`);
   const redirectUris = values['redirect-uri'] ?? [];
   for (const uri of redirectUris) if (!isUrl(uri, true)) throw new ClientUsageError(`--redirect-uri ${uri} is not an absolute http(s) URL`);

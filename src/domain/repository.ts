@@ -45,6 +45,9 @@ import type {
   StatsQuery,
   StatsRow,
   LastNQuery,
+  LoginCell,
+  LoginStatsQuery,
+  SharingCount,
   UpdateOptions,
   UpdateResult,
 } from '../store/store.js';
@@ -142,6 +145,11 @@ export interface Repository {
   lastN(query: Omit<LastNQuery, 'access'>): Promise<Observation[]>;
   /** Statistics per code of one patient's Observations (`Observation/$stats`), within the caller's access; logged. */
   observationStats(query: Omit<StatsQuery, 'access'>): Promise<StatsRow[]>;
+  /**
+   * Citizens' logins per month, age band and sex, and how many share their contact details (`$login-stats`):
+   * aggregates, so not logged; 403 unless the caller is an administrator or a system client.
+   */
+  loginStatistics(query: LoginStatsQuery): Promise<{ cells: LoginCell[]; sharing: SharingCount }>;
   /** The issues the checks against stored resources find with `resource` (what a write would refuse), for `$validate`. */
   storedIssues(resource: Resource): Promise<Issue[]>;
   compartmentsOf(resource: Resource): string[];
@@ -239,6 +247,12 @@ class Door implements ServerRepository {
     const rows = await this.deps.store.observationStats({ ...query, ...(access ? { access } : {}) });
     if (rows.length) this.logRead('operation', [{ resourceType: 'Observation', id: '$stats', compartments: [`Patient/${query.patient}`] }], `$stats patient=Patient/${query.patient}`);
     return rows;
+  }
+
+  async loginStatistics(query: LoginStatsQuery): Promise<{ cells: LoginCell[]; sharing: SharingCount }> {
+    const a = this.acting.access;
+    if (!(a.kind === 'unrestricted' || (a.kind === 'staff' && a.roles.includes('administrator')))) throw errors.forbidden('Login statistics are for administrators');
+    return { cells: await this.deps.store.loginCells(query), sharing: await this.deps.store.sharingCount() };
   }
 
   async count(req: SearchRequest, estimate = false): Promise<number> {

@@ -11,6 +11,7 @@ import { SQLSTATE, sqlState } from './db/db.js';
 import type { AccessFilter, FhirStore, HistoryPage, HistoryQuery, PageCursor, StoredVersion } from './store.js';
 import { INDEX_TABLES, bulkInsertSql, indexInsertCtes } from './write-sql.js';
 import { searchCount, searchIncludes, searchPage } from './search/run.js';
+import { loginCells, sharingCount } from './login-stats.js';
 import { lastN, observationStats } from './observations.js';
 import { Binder } from './search/binder.js';
 import type { CompileOptions, Predicate } from './search/compile.js';
@@ -194,6 +195,8 @@ function storeOn(db: Db, indexer: Indexer, hooks: StoreHooks): FhirStore {
     includes: (rows, include, revinclude, max, access) => searchIncludes(db, rows, include, revinclude, max, accessPredicate(access)),
     lastN: (query) => lastN(db, query),
     observationStats: (query) => observationStats(db, query),
+    loginCells: (query) => loginCells(db, query),
+    sharingCount: () => sharingCount(db),
 
     transaction(fn) {
       return db.transaction((tx) => fn(storeOn(tx, indexer, hooks)));

@@ -56,8 +56,7 @@ export async function grantRevoked(db: Queryable, id: string): Promise<boolean> 
 }
 
 export async function insertSecret(db: Queryable, hash: string, s: { kind: SecretKind; grantId?: string; clientId?: string; data: string; expiresAt: Date }): Promise<void> {
-  // Expired secrets are removed as new ones come: no timer needed, and the table stays small.
-  await db.query('delete from auth_secret where expires_at < now() - interval \'1 day\'', [], { prepare: true });
+  await removeExpired(db);
   await db.query('insert into auth_secret (hash, kind, grant_id, client_id, data, expires_at) values ($1, $2, $3, $4, $5, $6)', [
     hash,
     s.kind,
@@ -66,6 +65,21 @@ export async function insertSecret(db: Queryable, hash: string, s: { kind: Secre
     s.data,
     s.expiresAt.toISOString(),
   ]);
+}
+
+/**
+ * Expired secrets are removed as new ones come (no timer needed, and the tables stay small): a day after
+ * they expire, so a reused code or refresh token is still recognised for a while. A grant goes when none
+ * of its secrets is left: every access token issued from it came with one of them and lived at most a day
+ * (LOTS_TOKEN_TTL_SECONDS), so none can be in use, and none answers as revoked while it still works.
+ */
+export async function removeExpired(db: Queryable): Promise<void> {
+  await db.query("delete from auth_secret where expires_at < now() - interval '1 day'", [], { prepare: true });
+  await db.query(
+    "delete from auth_grant g where g.created_at < now() - interval '1 day' and not exists (select 1 from auth_secret s where s.grant_id = g.id)",
+    [],
+    { prepare: true },
+  );
 }
 
 const SELECT = `select s.kind, s.grant_id, s.client_id, s.data, s.expires_at, s.used_at, g.revoked_at is not null as grant_revoked

@@ -50,8 +50,32 @@ export interface StaffRows extends UnitPatients {
   auditLog: boolean;
   /** CommunicationRequests in this category are withheld. */
   outbox: TokenCode;
+  /** A SMART app launched for one patient (`Patient/x`): of patient data, only theirs. */
+  patient?: string;
   /** Consents in these categories are withheld (the citizen's own settings: contact sharing, donation). */
   privateConsents?: readonly TokenCode[];
+}
+
+/** `$login-stats` (store/login-stats.ts). */
+export interface LoginStatsQuery {
+  /** First and last month (YYYY-MM), Swedish time, both included. */
+  from: string;
+  to: string;
+  /** Lower age limits of the bands, ascending, starting at 0 (e.g. [0, 13, 18, 30]). */
+  bands: readonly number[];
+}
+
+export interface LoginCell {
+  month: string;
+  /** `lo-hi`, `lo+` for the last band, or `unknown` without a full birth date. */
+  band: string;
+  sex: string;
+  count: number;
+}
+
+export interface SharingCount {
+  citizens: number;
+  sharing: number;
 }
 
 /** Where a page of a search starts: the sort keys and rid of the row before it. */
@@ -215,6 +239,10 @@ export interface FhirStore {
   lastN(query: LastNQuery): Promise<{ json: string; code: string }[]>;
   /** Count, average, min and max per code over a period (Observation/$stats), within `access`. */
   observationStats(query: StatsQuery): Promise<StatsRow[]>;
+  /** Citizens' logins per month, age band and sex (`$login-stats`): aggregates, no policy (the operation checks the caller). */
+  loginCells(query: LoginStatsQuery): Promise<LoginCell[]>;
+  /** How many citizens there are and how many share their contact details. */
+  sharingCount(): Promise<SharingCount>;
   /** Serialises callers that use the same key until the enclosing transaction ends (e.g. conditional create). */
   lock(key: string): Promise<void>;
 }

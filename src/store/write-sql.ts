@@ -110,18 +110,15 @@ const SEP = '\u001f';
  * arrays, then each index table from arrays joined back to the new rids by (type, id).
  */
 export function bulkInsertSql(rows: readonly NewRow[]): { text: string; values: unknown[] } {
+  // The rows travel as one JSON text: JSON.stringify escapes the resource bodies natively, where a text[]
+  // parameter is escaped element by element in JavaScript (a third of the cost of a small write's SQL).
   const values: unknown[] = [
-    rows.map((r) => r.resourceType),
-    rows.map((r) => r.id),
-    rows.map((r) => r.versionId),
-    rows.map((r) => r.lastUpdated),
-    rows.map((r) => r.json),
-    rows.map((r) => r.entries.compartments.join(SEP)),
+    JSON.stringify(rows.map((r) => ({ t: r.resourceType, i: r.id, v: r.versionId, l: r.lastUpdated, c: r.json, m: r.entries.compartments.join(SEP) }))),
   ];
   const ctes = [
     `r as (insert into resource (resource_type, id, version_id, last_updated, content, compartments)
       select t, i, v, l, c, case when m = '' then '{}'::text[] else string_to_array(m, E'\\x1f') end
-      from unnest($1::text[], $2::text[], $3::int[], $4::timestamptz[], $5::text[], $6::text[]) as u(t, i, v, l, c, m)
+      from json_to_recordset($1::json) as u(t text, i text, v int, l timestamptz, c text, m text)
       returning rid, resource_type, id)`,
   ];
   TABLES.forEach((spec, n) => {

@@ -86,6 +86,19 @@ describe('lots client', () => {
     expect(await client('list')).toMatch(/^backend\tprivate_key_jwt \(JWKS\)/m);
   });
 
+  it('registers a public SMART app with its launches and name, which the authorization endpoint then knows', async () => {
+    const text = await client('add', 'my-app', '--public', '--launch', 'standalone', '--launch', 'ehr', '--name', 'Min app', '--redirect-uri', 'http://localhost:3000/callback', '--scope', 'openid fhirUser launch/patient patient/*.rs online_access');
+    expect(text).toContain('public app');
+    expect(text).not.toContain('secret,');
+    expect(await client('list')).toMatch(/^my-app\tpublic\t.*name Min app; launch standalone ehr; redirect http:\/\/localhost:3000\/callback/m);
+    const stored = await selectClient(t.deps.db, 'my-app');
+    expect(stored).toMatchObject({ public: true, launchTypes: ['standalone', 'ehr'], name: 'Min app' });
+    expect(stored?.secretHash).toBeUndefined();
+    const authorize = await t.app.request(`http://localhost:8080/auth/authorize?client_id=my-app&redirect_uri=${encodeURIComponent('http://localhost:3000/callback')}&response_type=code`);
+    expect(authorize.status).toBe(302);
+    expect(new URL(authorize.headers.get('location')!).searchParams.get('error')).toBe('invalid_request');
+  });
+
   it('refuses what would be a mistake, saying what', async () => {
     const refused = async (...argv: string[]) => {
       const err = await runClientCommand(t.deps.db, argv, process.stdout).catch((e: unknown) => e);
@@ -99,5 +112,8 @@ describe('lots client', () => {
     expect(await refused('rotate', 'backend')).toContain('with a secret');
     expect(await refused('remove', 'nobody')).toContain('no client');
     expect(await refused('launch')).toContain('unknown');
+    expect(await refused('add', 'x', '--scope', 'patient/*.rs', '--public', '--launch', 'standalone')).toContain('--redirect-uri');
+    expect(await refused('add', 'x', '--scope', 'patient/*.rs', '--public', '--redirect-uri', 'https://a.example/cb', '--launch', 'portal')).toContain('standalone or ehr');
+    expect(await refused('add', 'x', '--scope', 'patient/*.rs', '--public', '--jwks-url', 'https://a.example/jwks')).toContain('at most one');
   });
 });

@@ -33,7 +33,7 @@ async function citizenLogin(b: Browser, personnummer: string, client = 'journal-
 }
 
 async function allow(b: Browser, page: Page, ticked?: string[]): Promise<URL> {
-  const boxes = ticked ?? [...page.html.matchAll(/name="scope" value="([^"]+)" checked >/g)].map((m) => m[1]!);
+  const boxes = ticked ?? [...page.html.matchAll(/name="scope" value="([^"]+)" checked/g)].map((m) => m[1]!);
   const res = await b.post('/auth/authorize/consent', [['request', page.request!], ['decision', 'allow'], ...boxes.map((s) => ['scope', s] as [string, string])]);
   expect(res.status, res.html).toBe(302);
   return res.location!;
@@ -269,6 +269,23 @@ describe('refresh tokens', () => {
   });
 });
 
+describe('housekeeping', () => {
+  it('forgets a grant and its secrets a day after the last of them expired, and not before', async () => {
+    const tokens = await citizenTokens('195009072553');
+    const grant = decodeJwt(tokens.access_token).grant as string;
+    const count = async () => (await t.deps.db.query<{ n: number }>('select (select count(*) from auth_grant where id = $1)::int + (select count(*) from auth_secret where grant_id = $1)::int as n', [grant]))[0]!.n;
+    const anotherLogin = () => new Browser(t).authorize(authorizeParams('journal-app', PATIENT_APP, pkce()));
+    expect(await count()).toBe(3); // the grant, its code and its refresh token
+    await t.deps.db.query("update auth_secret set expires_at = now() - interval '23 hours' where grant_id = $1", [grant]);
+    await t.deps.db.query("update auth_grant set created_at = now() - interval '2 days' where id = $1", [grant]);
+    await anotherLogin();
+    expect(await count()).toBe(3);
+    await t.deps.db.query("update auth_secret set expires_at = now() - interval '25 hours' where grant_id = $1", [grant]);
+    await anotherLogin();
+    expect(await count()).toBe(0);
+  });
+});
+
 describe('introspection and revocation', () => {
   it('tells a resource server what a token carries, and nothing after the app revokes it', async () => {
     const tokens = await citizenTokens('195009072553');
@@ -312,6 +329,10 @@ describe('EHR launch', () => {
     expect(res.body).toMatchObject({ patient: 'sven-oberg', need_patient_banner: false });
     expect(decodeJwt(res.body.id_token).fhirUser).toBe('Practitioner/anna-lind');
     expect((await t.request('GET', 'Patient/sven-oberg', { token: res.body.access_token })).status).toBe(200);
+    // Lisa is a patient of the nurse's unit too, but the app was launched for Sven with patient/ scopes.
+    expect((await t.request('GET', 'Patient/lisa-andersson', { token: res.body.access_token })).status).toBe(404);
+    const search = await t.request('GET', 'Patient', { token: res.body.access_token });
+    expect(search.body.entry.map((e: any) => e.resource.id)).toEqual(['sven-oberg']);
 
     const again = await new Browser(t).authorize(authorizeParams('ehr-app', 'openid launch patient/*.rs', pkce(), { launch: value }));
     expect(again.location!.searchParams.get('error')).toBe('invalid_request');
@@ -334,6 +355,32 @@ describe('the registry and the access log', () => {
     expect(res.text).not.toContain('scrypt');
     const citizen = await t.citizenToken('195009072553');
     expect((await t.request('GET', 'http://localhost:8080/auth/clients', { token: citizen })).status).toBe(403);
+  });
+
+  it('registers and removes apps for administrators over HTTP', async () => {
+    const url = 'http://localhost:8080/auth/clients';
+    const app = { id: 'api-app', scope: 'openid launch/patient patient/*.rs', public: true, name: 'API-appen', redirect_uris: [APP_REDIRECT], launch: ['standalone'] };
+    const made = await t.request('POST', url, { body: app, headers: { 'content-type': 'application/json' } });
+    expect(made.status).toBe(201);
+    expect(made.body).toMatchObject({ id: 'api-app', auth: 'public', name: 'API-appen', launchTypes: ['standalone'] });
+    expect(made.body.client_secret).toBeUndefined();
+    expect((await new Browser(t).authorize(authorizeParams('api-app', 'openid launch/patient patient/*.rs', pkce()))).status).toBe(200);
+
+    const confidential = await t.request('POST', url, { body: { ...app, id: 'api-server', public: false }, headers: { 'content-type': 'application/json' } });
+    expect(confidential.body.auth).toBe('client_secret');
+    expect(confidential.body.client_secret.length).toBeGreaterThanOrEqual(40);
+
+    for (const bad of [{ ...app, id: 'x1', launch: ['portal'] }, { ...app, id: 'x2', redirect_uris: ['ftp://a.example/cb'] }, { ...app, id: 'x3', scope: 'everything' }, { ...app }]) {
+      const res = await t.request('POST', url, { body: bad, headers: { 'content-type': 'application/json' } });
+      expect(res.status, JSON.stringify(bad)).toBe(400);
+      expect(res.body.error).toBe('invalid_request');
+    }
+    const staff = await t.staffToken('SE2321000065-P000000000201', ['vc-centrum'], ['nurse']);
+    expect((await t.request('POST', url, { body: { ...app, id: 'x4' }, token: staff, headers: { 'content-type': 'application/json' } })).status).toBe(403);
+
+    expect((await t.request('DELETE', `${url}/api-app`)).status).toBe(204);
+    expect((await new Browser(t).authorize(authorizeParams('api-app', 'openid launch/patient patient/*.rs', pkce()))).status).toBe(400);
+    expect((await t.request('DELETE', `${url}/api-app`)).status).toBe(404);
   });
 
   it('records logins, consents and token exchanges, failures too', async () => {

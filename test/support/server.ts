@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import type { Hono } from 'hono';
-import { createApp, createDeps } from '../../src/app.js';
+import { createApp, createDeps, type Deps } from '../../src/app.js';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, silentLogger } from '../../src/log.js';
 import { createTestDb } from './test-app.js';
@@ -15,6 +15,8 @@ export interface TestServer {
   /** The FHIR base, e.g. `http://127.0.0.1:40123/fhir`. */
   baseUrl: string;
   driver: 'pg' | 'pglite';
+  /** The server's parts, for setting up what the API does not do (registering apps). */
+  deps: Deps;
   /** An access token for a system client (system/*.*), fetched from `/auth/token` with client_credentials. */
   token(): Promise<string>;
   close(): Promise<void>;
@@ -39,6 +41,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   return {
     baseUrl,
     driver: db.driver,
+    deps,
     async token() {
       const res = await fetch(`http://127.0.0.1:${port}/auth/token`, {
         method: 'POST',

@@ -44,6 +44,11 @@ export class Browser {
     return this.page(await this.t.app.request(url, { headers: this.cookie ? { cookie: this.cookie } : {} }));
   }
 
+  /** Follows a redirect back to Lots (e.g. from an identity provider). */
+  async get(url: string): Promise<Page> {
+    return this.page(await this.t.app.request(url, { headers: this.cookie ? { cookie: this.cookie } : {} }));
+  }
+
   async post(path: string, fields: [string, string][]): Promise<Page> {
     const res = await this.t.app.request(`${ORIGIN}${path}`, {
       method: 'POST',

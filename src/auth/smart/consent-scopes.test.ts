@@ -19,6 +19,12 @@ describe('the scopes an app may be given', () => {
     expect(grantableScopes('openid user/*.rs patient/*.rs', 'openid user/*.rs patient/*.rs', 'staff')).toEqual(['openid', 'user/*.rs', 'patient/*.rs']);
   });
 
+  it('gives a person whose only role reads (granskare) no write scope', () => {
+    const app = 'openid patient/*.cruds user/*.cruds';
+    expect(grantableScopes('openid user/*.cruds user/AuditEvent.rs', app, 'staff', ['granskare'])).toEqual(['openid', 'user/AuditEvent.rs']);
+    expect(grantableScopes('openid user/*.cruds', app, 'staff', ['granskare', 'nurse'])).toEqual(['openid', 'user/*.cruds']);
+  });
+
   it('names what the registration does not cover', () => {
     expect(scopesBeyondClient('patient/*.rs patient/Observation.cruds system/*.*', APP)).toEqual(['patient/Observation.cruds', 'system/*.*']);
   });

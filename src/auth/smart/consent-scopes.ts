@@ -15,13 +15,21 @@ export const KIND_SCOPES: Record<PersonKind, string> = {
   staff: 'openid fhirUser launch launch/patient launch/encounter offline_access online_access patient/*.cruds user/*.cruds',
 };
 
+/**
+ * Roles that only read: an app of a person with no other role gets no write scope (a granskare reviews
+ * the access log, DOMAIN.md section 8; writing through an app would be more than the role is for).
+ */
+const READ_ONLY_ROLES = new Set(['granskare']);
+const READ_ONLY_STAFF = 'openid fhirUser launch launch/patient launch/encounter offline_access online_access patient/*.rs user/*.rs';
+
 /** Scopes the app cannot work without: shown, but not optional. */
 const REQUIRED = new Set(['openid', 'fhirUser', 'launch', 'launch/patient', 'launch/encounter']);
 
-/** The requested scopes the client may have and the person's kind permits, in the order asked. */
-export function grantableScopes(requested: string, clientScope: string, kind: PersonKind): string[] {
+/** The requested scopes the client may have and the person's kind and roles permit, in the order asked. */
+export function grantableScopes(requested: string, clientScope: string, kind: PersonKind, roles: readonly string[] = []): string[] {
   const unique = [...new Set(requested.split(/\s+/).filter(Boolean))].join(' ');
-  return narrowScopes(narrowScopes(unique, clientScope), KIND_SCOPES[kind]).split(' ').filter(Boolean);
+  const readOnly = kind === 'staff' && roles.length > 0 && roles.every((r) => READ_ONLY_ROLES.has(r));
+  return narrowScopes(narrowScopes(unique, clientScope), readOnly ? READ_ONLY_STAFF : KIND_SCOPES[kind]).split(' ').filter(Boolean);
 }
 
 /** The scopes requested that the client may never have (its registration does not cover them). */

@@ -19,6 +19,7 @@ import type { DomainContext } from '../context.js';
 import { createResource, readResource, updateResource, type ServerRepository } from '../repository.js';
 import { holdsOpenContactWith } from '../advice/service.js';
 import { CANCEL_REASON_SYSTEM, VISIT_TYPE_DISPLAY, visitTypeOf } from './codes.js';
+import { checkLate, lateCancellationFee } from './late-fee.js';
 import { meetingLink, meetingLinkOf, withMeetingLink } from './meeting.js';
 import { notifyCancelled } from './notify.js';
 import { clinicInfo, current, refId, scheduleFacts, type ScheduleFacts } from './resolve.js';
@@ -72,10 +73,16 @@ export async function book(ctx: DomainContext, input: BookInput, now = new Date(
 
 export interface CancelInput {
   reason?: string;
+  /** Staff only, under 24 h before the visit: charge the late cancellation (kr) as a fee outside the cap. */
+  lateFee?: number;
 }
 
 export async function cancel(ctx: DomainContext, appointmentId: string, input: CancelInput = {}, now = new Date()): Promise<Appointment> {
   const { appointment: seen, facts } = await changeable(ctx, appointmentId, 'cancel', now);
+  if (input.lateFee !== undefined) {
+    if (isCitizen(ctx)) throw errors.forbidden('lateFee: a late cancellation fee is decided by the clinic');
+    checkLate(seen, now);
+  }
   return ctx.repo.transaction(async (repo) => {
     const tx = asServer({ ...ctx, repo });
     const store = tx.repo;
@@ -94,6 +101,7 @@ export async function cancel(ctx: DomainContext, appointmentId: string, input: C
       version(appointment),
     );
     if (slotId) await freeSlot(tx, slotId);
+    if (input.lateFee !== undefined) await createResource(tx, lateCancellationFee(cancelled, patientOf(cancelled), facts.unit, input.lateFee, now));
     // Staff (or the clinic's systems) cancelled: the citizen is told, in the same transaction.
     if (!isCitizen(ctx)) await notifyCancelled(tx, cancelled, facts);
     return cancelled;

@@ -13,7 +13,7 @@ import { PERSONNUMMER_SYSTEM } from '../../fhir/identifiers/personnummer.js';
 import type { DomainContext } from '../context.js';
 import { asServer, readResource, searchResources, type ServerRepository } from '../repository.js';
 import { highCostStatus, NATIONAL_CAPS, type Fee, type HighCostStatus, type Member } from './high-cost.js';
-import { CITIZEN_SOFTWARE } from './referrals.js';
+import { CITIZEN_SOFTWARE } from './codes.js';
 
 const LOTS = 'https://lots.example/fhir';
 /** ChargeItem.code: the kind of patient fee. */

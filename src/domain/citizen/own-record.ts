@@ -9,7 +9,7 @@ import { errors } from '../../fhir/error.js';
 import { PERSONNUMMER_SYSTEM } from '../../fhir/identifiers/personnummer.js';
 import type { DomainContext } from '../context.js';
 import { asServer, readResource } from '../repository.js';
-import { CITIZEN_SOFTWARE } from './referrals.js';
+import { CITIZEN_SOFTWARE } from './codes.js';
 
 /** The patient, when the caller is that citizen or a system client; 403 or 404 otherwise. */
 export async function ownRecord(ctx: DomainContext, patientId: string, what: string): Promise<Patient> {

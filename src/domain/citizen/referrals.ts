@@ -9,9 +9,8 @@ import type { Appointment, ParametersParameter, ServiceRequest, Task } from '@me
 import { errors } from '../../fhir/error.js';
 import type { DomainContext } from '../context.js';
 import { asServer, searchResources } from '../repository.js';
+import { CITIZEN_SOFTWARE } from './codes.js';
 import { closedReason, REFERRAL_STATUS_SYSTEM, REFERRAL_STATUSES, referralStatus } from './referral-status.js';
-
-export const CITIZEN_SOFTWARE = 'lots-citizen';
 
 /** ServiceRequest.category of a referral: SNOMED CT 3457005 "Patient referral" (remiss) and 306206005 "Referral to service". */
 export const REFERRAL_CATEGORIES = ['http://snomed.info/sct|3457005', 'http://snomed.info/sct|306206005'];

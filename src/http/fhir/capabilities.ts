@@ -5,6 +5,7 @@
  */
 import type { CapabilityStatement, CapabilityStatementRestResource } from '@medplum/fhirtypes';
 import { authUrls } from '../auth/routes.js';
+import { appLogin } from '../auth/urls.js';
 import { definitionOf, type OperationDef } from './operations/operation.js';
 import type { FhirContext, FhirRequest, FhirResponse, RouteMatch } from './types.js';
 
@@ -64,7 +65,7 @@ function security(ctx: FhirContext): NonNullable<CapabilityStatement['rest']>[nu
         url: 'http://fhir-registry.smarthealthit.org/StructureDefinition/oauth-uris',
         extension: [
           { url: 'token', valueUri: urls.token },
-          ...(ctx.config.auth.demoLogin ? [{ url: 'authorize', valueUri: urls.authorize }] : []),
+          ...(appLogin(ctx.config) ? [{ url: 'authorize', valueUri: urls.authorize }] : []),
           { url: 'introspect', valueUri: urls.introspect },
           { url: 'revoke', valueUri: urls.revoke },
         ],

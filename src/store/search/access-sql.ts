@@ -39,7 +39,8 @@ function staffRows(s: StaffRows): Predicate {
     const outbox = ` and not (${r}.resource_type = 'CommunicationRequest' and ${labelled(b, r, 'category', s.outbox)})`;
     const consents = (s.privateConsents ?? []).map((c) => ` and not (${r}.resource_type = 'Consent' and ${labelled(b, r, 'category', c)})`).join('');
     const ofUnits = `${r}.compartments && ${unitPatientsSql(b, u, s.closedTaskStatuses)}`;
-    return `(${r}.compartments = '{}' and ${r}.resource_type <> 'AuditEvent' or ${ofUnits} or ${ownedTask(r, u)})${audit}${outbox}${consents}`;
+    const launched = s.patient ? ` and (${r}.compartments = '{}' or ${r}.compartments @> ${b.bind([s.patient], 'text[]')})` : '';
+    return `(${r}.compartments = '{}' and ${r}.resource_type <> 'AuditEvent' or ${ofUnits} or ${ownedTask(r, u)})${audit}${outbox}${consents}${launched}`;
   };
 }
 

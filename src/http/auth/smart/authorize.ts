@@ -20,6 +20,8 @@ import { OAuthError, type OAuthErrorCode } from '../oauth-error.js';
 import { issueCode } from './code.js';
 import { consentPage, errorPage, loginPage, pickerPage, type Html } from './pages.js';
 import { fhirUserOf, mayReach, patientOptions } from './patient-context.js';
+import { loginUrl, newUpstream, personFromIssuer } from './upstream.js';
+import { appLogin } from '../urls.js';
 import { finishRequest, loadRequest, redirectTo, saveRequest, startRequest, type AuthRequest, type LaunchContext } from './request-state.js';
 
 /** An error for the app, sent to its (checked) redirect URI. */
@@ -35,6 +37,7 @@ class RedirectError extends Error {
 export function mountAuthorize(app: Hono, deps: AuthDeps): void {
   app.get('/auth/authorize', (c) => start(c, deps));
   app.post('/auth/authorize/login', (c) => step(c, deps, login));
+  app.get('/auth/authorize/callback', (c) => step(c, deps, callback));
   app.post('/auth/authorize/patient', (c) => step(c, deps, pickPatient));
   app.post('/auth/authorize/consent', (c) => step(c, deps, consent));
 }
@@ -47,9 +50,12 @@ async function start(c: Context, deps: AuthDeps): Promise<Response> {
   if (!client.redirectUris.includes(redirectUri)) return show(c, errorPage('Appens adress för att komma tillbaka (redirect_uri) är inte registrerad för appen.'), 400);
   const state = q.get('state') ?? undefined;
   try {
-    const request = await checkRequest(deps, client, q);
-    const id = await startRequest(c, deps, { ...request, redirectUri, ...(state !== undefined ? { state } : {}) });
-    return show(c, loginPage({ request: id, app: client.name ?? client.id }));
+    const request: Omit<AuthRequest, 'browser'> = { ...(await checkRequest(deps, client, q)), redirectUri, ...(state !== undefined ? { state } : {}) };
+    const login = deps.config.auth.oidc?.login;
+    if (!login) return show(c, loginPage({ request: await startRequest(c, deps, request), app: client.name ?? client.id }));
+    // A real identity provider is configured: the person logs in there, not on the demo page.
+    const upstream = newUpstream();
+    return c.redirect(loginUrl(deps, login, await startRequest(c, deps, { ...request, upstream }), upstream), 302);
   } catch (err) {
     if (err instanceof RedirectError) return c.redirect(redirectTo({ redirectUri, ...(state !== undefined ? { state } : {}) }, { error: err.code, error_description: err.message }), 302);
     throw err;
@@ -71,7 +77,7 @@ async function checkRequest(deps: AuthDeps, client: Client, q: URLSearchParams):
   const beyond = scopesBeyondClient(scope, client.scope);
   if (beyond.length) throw new RedirectError('invalid_scope', `This app may not ask for: ${beyond.join(' ')}`);
   // No real identity provider is wired to this page yet: without the demo there is no way to log in.
-  if (!deps.config.auth.demoLogin) throw new RedirectError('temporarily_unavailable', 'No login is available: the demo login is off (LOTS_DEMO_LOGIN=off) and no identity provider is configured for apps');
+  if (!appLogin(deps.config)) throw new RedirectError('temporarily_unavailable', 'No login is available: the demo login is off (LOTS_DEMO_LOGIN=off) and no identity provider is configured for apps (LOTS_OIDC_LOGIN_CLIENT)');
   const nonce = q.get('nonce');
   return {
     clientId: client.id,
@@ -96,8 +102,9 @@ type Step = (c: Context, deps: AuthDeps, id: string, r: AuthRequest, form: URLSe
 
 /** A posted page: the request it continues, and errors for the app sent to its redirect URI. */
 async function step(c: Context, deps: AuthDeps, fn: Step): Promise<Response> {
-  const form = new URLSearchParams(await c.req.text());
-  const id = form.get('request') ?? '';
+  const form = c.req.method === 'GET' ? new URL(c.req.url).searchParams : new URLSearchParams(await c.req.text());
+  // The issuer's callback carries the request id as its state.
+  const id = form.get('request') ?? form.get('state') ?? '';
   const r = await loadRequest(c, deps, id);
   if (!r) return show(c, errorPage('Inloggningen har gått ut eller startades i en annan webbläsare. Starta om från appen.'), 400);
   try {
@@ -111,6 +118,7 @@ async function step(c: Context, deps: AuthDeps, fn: Step): Promise<Response> {
 
 const login: Step = async (c, deps, id, r, form) => {
   const client = (await deps.clients.get(r.clientId))!;
+  if (r.upstream) return show(c, errorPage('Logga in via identitetsleverantören.'), 400);
   let person: Person;
   try {
     person = form.get('kind') === 'staff' ? await staffIdentity(deps.lookup, form.get('hsa_id') ?? '', form.getAll('unit').filter(Boolean), form.getAll('role')) : citizenIdentity(form.get('personnummer') ?? '');
@@ -119,7 +127,28 @@ const login: Step = async (c, deps, id, r, form) => {
     deps.audit.push([authStepEvent({ step: 'login', clientId: r.clientId, success: false })]);
     return show(c, loginPage({ request: id, app: client.name ?? client.id, error: err.message }), 400);
   }
-  const grantable = grantableScopes(r.scope, client.scope, person.kind);
+  return loggedIn(c, deps, id, r, person, client);
+};
+
+/** The issuer sends the person back: its code becomes a verified person, or the app hears access_denied. */
+const callback: Step = async (c, deps, id, r, query) => {
+  const login = deps.config.auth.oidc?.login;
+  const code = query.get('code');
+  if (!login || !r.upstream || r.person) return show(c, errorPage('Inloggningen är redan gjord eller startades inte här.'), 400);
+  if (!code) throw new RedirectError('access_denied', `The identity provider did not log the person in (${query.get('error') ?? 'no code'})`);
+  let person: Person;
+  try {
+    person = await personFromIssuer(deps, login, code, r);
+  } catch (err) {
+    if (!(err instanceof OAuthError)) throw err;
+    deps.audit.push([authStepEvent({ step: 'login', clientId: r.clientId, success: false })]);
+    throw new RedirectError('access_denied', err.message);
+  }
+  return loggedIn(c, deps, id, r, person, (await deps.clients.get(r.clientId))!);
+};
+
+async function loggedIn(c: Context, deps: AuthDeps, id: string, r: AuthRequest, person: Person, client: Client): Promise<Response> {
+  const grantable = grantableScopes(r.scope, client.scope, person.kind, person.kind === 'staff' ? person.roles : []);
   deps.audit.push([authStepEvent({ step: 'login', clientId: r.clientId, principal: principalOf(person, grantable.join(' '), r.clientId), success: true })]);
   const next: AuthRequest = { ...r, person, authTime: Math.floor(Date.now() / 1000), grantable };
   const fhirUser = await fhirUserOf(deps, person);
@@ -132,12 +161,12 @@ const login: Step = async (c, deps, id, r, form) => {
     if (!options.length) throw new RedirectError('access_denied', 'There is no patient record this person may open');
     if (options.length > 1 || person.kind === 'staff') {
       await saveRequest(deps, id, { ...next, options });
-      return show(c, pickerPage({ request: id, app: client.name ?? client.id, options, guardian: person.kind === 'citizen' }));
+      return show(c, pickerPage({ request: id, app: client.name ?? client.id, options, guardian: person.kind === 'citizen', demo: !r.upstream }));
     }
     next.patient = options[0]!.id;
   }
   return showConsent(c, deps, id, next, client);
-};
+}
 
 const pickPatient: Step = async (c, deps, id, r, form) => {
   const chosen = form.get('patient');
@@ -153,7 +182,7 @@ async function showConsent(c: Context, deps: AuthDeps, id: string, r: AuthReques
   const kind = r.person!.kind;
   const label = r.patient && r.options ? r.options.find((o) => o.id === r.patient)?.label : undefined;
   const scopes = (r.grantable ?? []).map((scope) => ({ scope, text: describeScope(scope, kind), optional: isOptional(scope) }));
-  return show(c, consentPage({ request: id, app: client.name ?? client.id, who: label ? `för ${label}` : 'för dig', scopes }));
+  return show(c, consentPage({ request: id, app: client.name ?? client.id, who: label ? `för ${label.replace(/^Du själv: /, '')}` : 'för dig', scopes, demo: !r.upstream }));
 }
 
 const consent: Step = async (c, deps, id, r, form) => {

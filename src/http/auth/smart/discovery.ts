@@ -6,16 +6,16 @@
  */
 import { authUrls as urlsOf } from '../urls.js';
 
-export function openidConfiguration(baseUrl: string, demoLogin: boolean): Record<string, unknown> {
+export function openidConfiguration(baseUrl: string, appLogin: boolean): Record<string, unknown> {
   const urls = urlsOf(baseUrl);
   return {
     issuer: urls.issuer,
     jwks_uri: urls.jwks,
-    ...(demoLogin ? { authorization_endpoint: urls.authorize } : {}),
+    ...(appLogin ? { authorization_endpoint: urls.authorize } : {}),
     token_endpoint: urls.token,
     introspection_endpoint: urls.introspect,
     revocation_endpoint: urls.revoke,
-    response_types_supported: demoLogin ? ['code'] : [],
+    response_types_supported: appLogin ? ['code'] : [],
     subject_types_supported: ['public'],
     id_token_signing_alg_values_supported: ['ES256'],
     scopes_supported: ['openid', 'fhirUser', 'offline_access', 'online_access'],

@@ -7,8 +7,9 @@
 import type { Hono } from 'hono';
 import type { AuthDeps } from '../deps.js';
 import { oauthErrors } from '../form.js';
+import { appLogin } from '../urls.js';
 import { mountAuthorize } from './authorize.js';
-import { listClients } from './clients.js';
+import { listClients, registerClient, removeClient } from './clients.js';
 import { openidConfiguration, SMART_STYLE } from './discovery.js';
 import { introspect } from './introspect.js';
 import { createLaunch } from './launch.js';
@@ -20,10 +21,12 @@ export function mountSmart(app: Hono, deps: AuthDeps): void {
   app.post('/auth/introspect', oauthErrors((c) => introspect(c, deps)));
   app.post('/auth/revoke', oauthErrors((c) => revoke(c, deps)));
   app.get('/auth/clients', oauthErrors((c) => listClients(c, deps)));
+  app.post('/auth/clients', oauthErrors((c) => registerClient(c, deps)));
+  app.delete('/auth/clients/:id', oauthErrors((c) => removeClient(c, deps)));
   // The issuer is <origin>/auth, so discovery is below it (OpenID Connect Discovery section 4); the
   // origin's well-known path answers the same for clients that look there.
   for (const path of ['/auth/.well-known/openid-configuration', '/.well-known/openid-configuration']) {
-    app.get(path, (c) => c.json(openidConfiguration(deps.config.baseUrl, deps.config.auth.demoLogin)));
+    app.get(path, (c) => c.json(openidConfiguration(deps.config.baseUrl, appLogin(deps.config))));
   }
   app.get('/auth/smart-style.json', (c) => c.json(SMART_STYLE));
 }

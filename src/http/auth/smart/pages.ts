@@ -13,12 +13,12 @@ export type Html = ReturnType<typeof html>;
 const STYLE = `
 body{font-family:system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;margin:0;background:#f4f6f8;color:#1a1a1a;line-height:1.5}
 main{max-width:34rem;margin:2rem auto;background:#fff;padding:1.5rem 2rem;border-radius:8px;box-shadow:0 1px 4px rgba(0,0,0,.15)}
-h1{font-size:1.5rem;margin-top:0}
+h1{font-size:1.5rem;margin-top:0}\nh2{font-size:1.1rem;margin:1rem 0 .25rem}
 .demo{background:#fff4ce;border:2px solid #8a6d00;color:#3d3000;padding:.5rem 1rem;border-radius:6px;font-weight:600}
 fieldset{border:1px solid #8c959f;border-radius:6px;margin:1rem 0;padding:.75rem 1rem}
 legend{font-weight:700;padding:0 .25rem}
 label{display:block;margin:.5rem 0 .25rem;font-weight:600}
-input[type=text],select{font-size:1rem;padding:.5rem;width:100%;box-sizing:border-box;border:1px solid #57606a;border-radius:4px}
+input::placeholder{color:#5c6670}\ninput[type=text],select{font-size:1rem;padding:.5rem;width:100%;box-sizing:border-box;border:1px solid #57606a;border-radius:4px}
 .check label,.choice label{display:inline;font-weight:400}
 .check,.choice{margin:.5rem 0}
 button{font-size:1rem;padding:.6rem 1.2rem;border-radius:4px;border:2px solid #1f4e79;background:#1f4e79;color:#fff;cursor:pointer;margin:.5rem .5rem 0 0}
@@ -80,7 +80,7 @@ const ROLE_NAMES: Record<(typeof STAFF_ROLES)[number], string> = {
   granskare: 'Granskare (loggranskning)',
 };
 
-export function pickerPage(p: { request: string; app: string; options: { id: string; label: string }[]; guardian: boolean }): Html {
+export function pickerPage(p: { request: string; app: string; options: { id: string; label: string }[]; guardian: boolean; demo: boolean }): Html {
   return page(
     'Välj patient',
     html`<p>${p.guardian ? 'Du kan använda appen för dig själv eller för barn under 13 år som du är vårdnadshavare för.' : 'Välj den patient du vill öppna i appen.'}</p>
@@ -91,24 +91,30 @@ ${p.options.map((o, i) => html`<div class="choice"><input type="radio" id="patie
 </fieldset>
 <button type="submit">Fortsätt</button>
 </form>`,
-    true,
+    p.demo,
   );
 }
 
-export function consentPage(p: { request: string; app: string; who: string; scopes: { scope: string; text: string; optional: boolean }[] }): Html {
+export function consentPage(p: { request: string; app: string; who: string; scopes: { scope: string; text: string; optional: boolean }[]; demo: boolean }): Html {
+  // What the app cannot work without is listed once per plain-words line; the rest may be unticked.
+  const required = [...new Set(p.scopes.filter((s) => !s.optional).map((s) => s.text))];
+  const optional = p.scopes.filter((s) => s.optional);
   return page(
     'Godkänn åtkomst',
-    html`<p><strong>${p.app}</strong> ber om att få göra följande ${p.who}. Du kan ta bort kryssen för det som är valfritt.</p>
+    html`<p><strong>${p.app}</strong> ber om att få göra följande ${p.who}.</p>
 <form method="post" action="/auth/authorize/consent">
 <input type="hidden" name="request" value="${p.request}">
-<fieldset><legend>Appen får</legend>
-${p.scopes.map(
-  (s, i) => html`<div class="check"><input type="checkbox" id="scope-${i}" name="scope" value="${s.scope}" checked ${s.optional ? '' : 'disabled'}> <label for="scope-${i}">${s.text}${s.optional ? '' : ' (krävs)'}</label></div>`,
-)}
-</fieldset>
+${required.length ? html`<h2>Appen behöver</h2><ul>${required.map((t) => html`<li>${t}</li>`)}</ul>` : ''}
+${
+  optional.length
+    ? html`<fieldset><legend>Du väljer om appen också får</legend>
+${optional.map((s, i) => html`<div class="check"><input type="checkbox" id="scope-${i}" name="scope" value="${s.scope}" checked> <label for="scope-${i}">${s.text}</label></div>`)}
+</fieldset>`
+    : ''
+}
 <button type="submit" name="decision" value="allow">Godkänn</button>
 <button type="submit" name="decision" value="deny" class="secondary">Avbryt</button>
 </form>`,
-    true,
+    p.demo,
   );
 }

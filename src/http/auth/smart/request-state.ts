@@ -30,6 +30,8 @@ export interface AuthRequest {
   /** The launch value (EHR launch) and the context it stands for. */
   launch?: { value: string; context: LaunchContext };
   browser: string;
+  /** Logging in at the OIDC issuer: Lots' own PKCE verifier and nonce there. */
+  upstream?: { verifier: string; nonce: string };
   // Filled in as the person goes on:
   person?: Person;
   authTime?: number;

@@ -137,7 +137,7 @@ const findOperation: OperationDef = {
 // ---- $book, $cancel, $reschedule -------------------------------------------------------------------
 
 const bookInput = z.strictObject({ slot: one(reference('Slot')), patient: one(reference('Patient')), comment: optionalOne(z.string().min(1).max(2000)), contact: optionalOne(reference('Encounter')) });
-const cancelInput = z.strictObject({ reason: optionalOne(z.string().min(1).max(2000)) });
+const cancelInput = z.strictObject({ reason: optionalOne(z.string().min(1).max(2000)), lateFee: optionalOne(z.number().positive().max(100_000)) });
 const rescheduleInput = z.strictObject({ slot: one(reference('Slot')) });
 
 function appointmentResponse(ctx: { config: { baseUrl: string } }, a: Appointment, status: number): FhirResponse {
@@ -167,7 +167,8 @@ const cancelOperation: OperationDef = {
   scope: 'u',
   async handler(ctx, req: FhirRequest, { id }) {
     const input = parseInput(cancelInput, collectBody(req.body));
-    return appointmentResponse(ctx, await cancel(ctx, id!, input.reason ? { reason: input.reason } : {}), 200);
+    const options = { ...(input.reason ? { reason: input.reason } : {}), ...(input.lateFee !== undefined ? { lateFee: input.lateFee } : {}) };
+    return appointmentResponse(ctx, await cancel(ctx, id!, options), 200);
   },
 };
 

@@ -7,6 +7,7 @@ import { bookingOperations } from './booking.js';
 import { casesOperations } from './cases.js';
 import { everythingOperation } from './everything.js';
 import { growthChartOperation } from './growth-chart.js';
+import { loginStatsOperation } from './login-stats.js';
 import { checkMissingOperation } from './monitoring-check-missing.js';
 import { enrollOperation } from './monitoring-enroll.js';
 import { chartOperation } from './observation-chart.js';
@@ -27,4 +28,4 @@ import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
 export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation,
-  referralsOperation, frikortOperation, contactSettingsOperation, donationOperation, accessLogOperation, unitAccessLogOperation, ...listingOperations, subscriptionStatusOperation, subscriptionEventsOperation, ...adviceOperations];
+  referralsOperation, frikortOperation, contactSettingsOperation, donationOperation, accessLogOperation, unitAccessLogOperation, ...listingOperations, subscriptionStatusOperation, subscriptionEventsOperation, loginStatsOperation, ...adviceOperations];

@@ -46,6 +46,7 @@ describe('definitionOf', () => {
       'EpisodeOfCare $confirm-listing': `${lots}/EpisodeOfCare-confirm-listing`,
       'Subscription $status': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-status',
       'Subscription $events': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events',
+      '* $login-stats': `${lots}/Resource-login-stats`,
       'Encounter $open-contact': `${lots}/Encounter-open-contact`,
       'Encounter $assess': `${lots}/Encounter-assess`,
       'Encounter $send-advice': `${lots}/Encounter-send-advice`,
