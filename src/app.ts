@@ -26,6 +26,7 @@ import { checkRequiredBindings, warmUpBindings } from './fhir/terminology/bindin
 import { createValidator, type Validator } from './fhir/validate.js';
 import { extensionDefinitions } from './fhir/validation/index.js';
 import { checkResponseAgainstForm } from './domain/response-against-form.js';
+import { checkSignedNote } from './domain/advice/signed-note-check.js';
 import { checkTriageRules } from './domain/triage/check-rules.js';
 import { createRepository, type RepositoryDeps } from './domain/repository.js';
 import { loadGrowthReferences } from './domain/growth/load-references.js';
@@ -138,7 +139,7 @@ export async function createDeps(config: Config, log: Logger, db?: Db): Promise<
   reindexer.start();
   const pageTokens = createPageTokenCodec(await serverKey(database, 'page-token'));
   const audit = createAuditQueue((events: AuditEvent[]) => store.createMany(events).then(() => undefined), log);
-  const repoDeps: RepositoryDeps = { store, config, validator, searchParams, resourceTypes: resourceTypeSet, audit, indexer, storedChecks: [checkRulesAgainstForm, checkResponseAgainstForm, checkSubscription], stamps: [stampOwner], redactions: [hideOthersSecrets] };
+  const repoDeps: RepositoryDeps = { store, config, validator, searchParams, resourceTypes: resourceTypeSet, audit, indexer, storedChecks: [checkRulesAgainstForm, checkResponseAgainstForm, checkSubscription, checkSignedNote], stamps: [stampOwner], redactions: [hideOthersSecrets] };
   const subscriptionQueue = createSubscriptionQueue(database);
   const exportJobs = createExportJobs(database);
   const contextFor = (principal: Principal, access: Access): FhirContext => ({

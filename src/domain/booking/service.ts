@@ -17,6 +17,7 @@ import type { Appointment, AppointmentParticipant, Slot } from '@medplum/fhirtyp
 import { errors, FhirError } from '../../fhir/error.js';
 import type { DomainContext } from '../context.js';
 import { createResource, readResource, updateResource, type ServerRepository } from '../repository.js';
+import { holdsOpenContactWith } from '../advice/service.js';
 import { CANCEL_REASON_SYSTEM, VISIT_TYPE_DISPLAY, visitTypeOf } from './codes.js';
 import { checkLate, lateCancellationFee } from './late-fee.js';
 import { meetingLink, meetingLinkOf, withMeetingLink } from './meeting.js';
@@ -32,6 +33,8 @@ export interface BookInput {
   /** `Patient/x`. */
   patient: string;
   comment?: string;
+  /** `Encounter/x`: the open 1177 advice contact the booking is made in (docs/advice.md). */
+  contact?: string;
 }
 
 export async function book(ctx: DomainContext, input: BookInput, now = new Date()): Promise<Appointment> {
@@ -43,7 +46,7 @@ export async function book(ctx: DomainContext, input: BookInput, now = new Date(
   const seen = await current<Slot>(lookups(ctx), 'Slot', slotId);
   if (!seen) throw errors.notFound(`Slot/${slotId} is not known`);
   const facts = await scheduleFacts(lookups(ctx), seen.schedule.reference);
-  mayActAt(ctx, facts.unit);
+  if (!input.contact || !(await holdsOpenContactWith(ctx, input.contact, patient))) mayActAt(ctx, facts.unit);
   const { settings } = await clinicSettings(ctx, facts.unit);
   if (isCitizen(ctx)) checkOpenOnline(settings, seen, 'book');
 
@@ -60,6 +63,7 @@ export async function book(ctx: DomainContext, input: BookInput, now = new Date(
       ...visitFields(slot, facts, settings),
       created: now.toISOString(),
       ...(input.comment ? { comment: input.comment } : {}),
+      ...(input.contact ? { supportingInformation: [{ reference: input.contact }] } : {}),
       participant: [{ actor: { reference: patient }, required: 'required', status: 'accepted' }, ...clinicParticipants(facts)],
     }));
     await takeSlot(tx, slot);
@@ -204,7 +208,7 @@ function mayActFor(ctx: DomainContext, patient: string, what: string): void {
   throw errors.forbidden(`You may ${what} yourself, or a child under 13 you are guardian of, but not ${patient}`);
 }
 
-/** Staff act for their own units only. */
+/** Staff act for their own units only (a 1177 advice nurse also books for the caller of an open contact, see `book`). */
 function mayActAt(ctx: DomainContext, unit: string): void {
   if (ctx.access.kind !== 'staff' || ctx.access.units.includes(unit.slice('Organization/'.length))) return;
   throw errors.forbidden(`The slot belongs to ${unit}, which is not one of your units`);

@@ -170,7 +170,8 @@ function patientOf(response: QuestionnaireResponse): string {
 
 const addDays = (d: Date, days: number): Date => new Date(d.getTime() + days * 86_400_000);
 
-function guidanceResponse(plan: PlanDefinition, response: QuestionnaireResponse, patient: string, decision: TriageDecision, now: Date): GuidanceResponse {
+/** The GuidanceResponse that explains a decision (as `$triage` stores it); the advice support stores one per assessment too. */
+export function guidanceResponse(plan: PlanDefinition, response: QuestionnaireResponse, patient: string, decision: TriageDecision, now: Date): GuidanceResponse {
   const parameter: ParametersParameter[] = [
     { name: 'response', valueReference: { reference: `QuestionnaireResponse/${response.id}` } },
     { name: 'ruleSet', valueReference: { reference: `PlanDefinition/${plan.id}${plan.meta?.versionId ? `/_history/${plan.meta.versionId}` : ''}` } },

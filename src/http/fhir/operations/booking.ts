@@ -136,7 +136,7 @@ const findOperation: OperationDef = {
 
 // ---- $book, $cancel, $reschedule -------------------------------------------------------------------
 
-const bookInput = z.strictObject({ slot: one(reference('Slot')), patient: one(reference('Patient')), comment: optionalOne(z.string().min(1).max(2000)) });
+const bookInput = z.strictObject({ slot: one(reference('Slot')), patient: one(reference('Patient')), comment: optionalOne(z.string().min(1).max(2000)), contact: optionalOne(reference('Encounter')) });
 const cancelInput = z.strictObject({ reason: optionalOne(z.string().min(1).max(2000)), lateFee: optionalOne(z.number().positive().max(100_000)) });
 const rescheduleInput = z.strictObject({ slot: one(reference('Slot')) });
 
@@ -154,7 +154,7 @@ const bookOperation: OperationDef = {
   scope: 'c',
   async handler(ctx, req) {
     const input = parseInput(bookInput, collectBody(req.body));
-    const appointment = await book(ctx, { slot: input.slot, patient: input.patient, ...(input.comment ? { comment: input.comment } : {}) });
+    const appointment = await book(ctx, { slot: input.slot, patient: input.patient, ...(input.comment ? { comment: input.comment } : {}), ...(input.contact ? { contact: input.contact } : {}) });
     return appointmentResponse(ctx, appointment, 201);
   },
 };

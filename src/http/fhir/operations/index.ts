@@ -2,6 +2,7 @@
  * @module http/fhir/operations
  * Every `$operation` Lots serves, as data; the router and the CapabilityStatement are derived from it.
  */
+import { adviceOperations } from './advice.js';
 import { bookingOperations } from './booking.js';
 import { casesOperations } from './cases.js';
 import { catalogueOperations } from './catalogue.js';
@@ -29,4 +30,4 @@ import { triageOperations } from './triage.js';
 import { validateOperation } from './validate.js';
 
 export const operations: readonly OperationDef[] = [validateOperation, everythingOperation, ...triageOperations, ...casesOperations, ...bookingOperations, growthChartOperation, enrollOperation, applyOperation, lastnOperation, statsOperation, checkMissingOperation, chartOperation,
-  referralsOperation, frikortOperation, contactSettingsOperation, donationOperation, accessLogOperation, unitAccessLogOperation, ...listingOperations, subscriptionStatusOperation, subscriptionEventsOperation, loginStatsOperation, ...catalogueOperations, exportOperation];
+  referralsOperation, frikortOperation, contactSettingsOperation, donationOperation, accessLogOperation, unitAccessLogOperation, ...listingOperations, subscriptionStatusOperation, subscriptionEventsOperation, loginStatsOperation, ...catalogueOperations, exportOperation, ...adviceOperations];

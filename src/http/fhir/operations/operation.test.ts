@@ -51,6 +51,14 @@ describe('definitionOf', () => {
       'Subscription $events': 'http://hl7.org/fhir/uv/subscriptions-backport/OperationDefinition/backport-subscription-events',
       '* $login-stats': `${lots}/Resource-login-stats`,
       'Patient $export': 'http://hl7.org/fhir/uv/bulkdata/OperationDefinition/export',
+      'Encounter $open-contact': `${lots}/Encounter-open-contact`,
+      'Encounter $assess': `${lots}/Encounter-assess`,
+      'Encounter $send-advice': `${lots}/Encounter-send-advice`,
+      'Encounter $close-contact': `${lots}/Encounter-close-contact`,
+      'Encounter $advice-report': `${lots}/Encounter-advice-report`,
+      'HealthcareService $refer-to': `${lots}/HealthcareService-refer-to`,
+      'Encounter $sign-note': `${lots}/Encounter-sign-note`,
+      'Composition $amend-note': `${lots}/Composition-amend-note`,
     });
   });
 });
