@@ -32,11 +32,14 @@ export async function dumpDatabase(db: Db, write: (text: string) => Promise<void
     for (const m of migrations) await write(`-- migration ${m.name}\n${m.sql.trim()}\n;\n`);
     await write(`${DATA}\n`);
     const tables = await userTables(tx);
+    // The rows are copies: triggers (the subscriptions outbox on `resource`) must not fire again for them.
+    for (const t of tables) await write(`alter table ${checkedName(t.name)} disable trigger user;\n`);
     let rows = 0;
     for (const t of tables) rows += await dumpTable(tx, t, write);
     for (const t of tables.filter((x) => x.identity)) {
       await write(`select setval(pg_get_serial_sequence('${t.name}', '${t.identity}'), coalesce((select max(${t.identity}) from ${t.name}), 1), (select count(*) > 0 from ${t.name}));\n`);
     }
+    for (const t of tables) await write(`alter table ${checkedName(t.name)} enable trigger user;\n`);
     await write(`${END}\n`);
     return { tables: tables.length, rows };
   });
